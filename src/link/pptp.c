@@ -1,0 +1,238 @@
+/*
+ * pptp.c - the "pptp" device type: PPP over PPTP (RFC 2637),
+ * configuration part.
+ *
+ * Provides `set pptp self|peer|callingnum|callednum` with the options
+ * outcall, delayed-ack, always-ack, resolve-once and windowing, and the
+ * PPTP block of `show device` (surface spec 4.6.3, 5.6).  The control
+ * connection (pptp_ctrl.c) and the GRE data path arrive with the device
+ * work; the status part of the block is printed only when the device is
+ * not DOWN.
+ */
+#include "devices.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "../core/mem.h"
+#include "../core/util.h"
+#include "../ppp/link.h"
+
+#define PPTP_MTU		1532
+
+enum pptp_opt {
+	PPTP_OPT_OUTCALL,	/* originate Outgoing-Call-Request */
+	PPTP_OPT_DELAYED_ACK,	/* delayed GRE acks */
+	PPTP_OPT_ALWAYS_ACK,	/* ack in every data packet */
+	PPTP_OPT_RESOLVE_ONCE,	/* resolve the peer name only once */
+	PPTP_OPT_WINDOWING,	/* RFC 2637 windowing */
+};
+
+static const struct opt_def pptp_opts[] = {
+	{ "outcall", PPTP_OPT_OUTCALL, false },
+	{ "delayed-ack", PPTP_OPT_DELAYED_ACK, false },
+	{ "always-ack", PPTP_OPT_ALWAYS_ACK, false },
+	{ "resolve-once", PPTP_OPT_RESOLVE_ONCE, false },
+	{ "windowing", PPTP_OPT_WINDOWING, false },
+	{ NULL, 0, false },
+};
+
+/* Per-link settings (link->dev_conf); owned by the link. */
+struct pptp_conf {
+	struct u_addr	self_addr;	/* listen / bind address */
+	uint16_t	self_port;	/* 0 = 1723 */
+	struct u_range	peer_addr;	/* allowed / target peers */
+	uint16_t	peer_port;	/* 0 = any / 1723 */
+	char		peer_fqdn[256];	/* peer as given (may be a name) */
+	char		callingnum[64];
+	char		callednum[64];
+	struct opt_set	options;
+};
+
+static void *
+pptp_conf_new(void)
+{
+	struct pptp_conf *c = mem_alloc("phys", sizeof(*c));
+
+	/* self is IPv4 "any" (0.0.0.0); the peer range starts unset */
+	c->self_addr.family = AF_INET;
+	c->options.enable = 1u << PPTP_OPT_OUTCALL |
+	    1u << PPTP_OPT_DELAYED_ACK | 1u << PPTP_OPT_RESOLVE_ONCE;
+	return c;
+}
+
+static void *
+pptp_conf_dup(const void *src)
+{
+	struct pptp_conf *c = mem_alloc("phys", sizeof(*c));
+
+	memcpy(c, src, sizeof(*c));
+	return c;
+}
+
+static void
+pptp_conf_free(void *conf)
+{
+	mem_free(conf);
+}
+
+static struct pptp_conf *
+pptp_conf_of(struct cmd_ctx *ctx)
+{
+	if (ctx->lnk == NULL || ctx->lnk->type != &phys_pptp)
+		return NULL;
+	return ctx->lnk->dev_conf;
+}
+
+static int
+pptp_port_arg(int ac, char **av, uint16_t *port)
+{
+	long v;
+
+	*port = 0;
+	if (ac < 2)
+		return 0;
+	if (util_parse_int(av[1], 0, 65535, &v) < 0)
+		return -1;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+/* `set pptp self {ip} [{port}]` */
+static int
+pptp_set_self(struct cmd_ctx *ctx, int ac, char **av, const void *arg)
+{
+	struct pptp_conf *c = pptp_conf_of(ctx);
+	struct u_range r;
+	uint16_t port;
+
+	if (c == NULL)
+		return CMD_ERR_CONTEXT;
+	if (ac < 1 || ac > 2 || u_range_parse(av[0], AF_UNSPEC, &r) < 0 ||
+	    pptp_port_arg(ac, av, &port) < 0)
+		return CMD_ERR_USAGE;
+	c->self_addr = r.addr;
+	c->self_port = port;
+	return CMD_OK;
+}
+
+/* `set pptp peer {ip[/width]|name} [{port}]` */
+static int
+pptp_set_peer(struct cmd_ctx *ctx, int ac, char **av, const void *arg)
+{
+	struct pptp_conf *c = pptp_conf_of(ctx);
+	struct u_range r;
+	uint16_t port;
+
+	if (c == NULL)
+		return CMD_ERR_CONTEXT;
+	if (ac < 1 || ac > 2 || pptp_port_arg(ac, av, &port) < 0 ||
+	    phys_parse_peer(av[0], &r) < 0)
+		return CMD_ERR_USAGE;
+	util_strlcpy(c->peer_fqdn, av[0], sizeof(c->peer_fqdn));
+	c->peer_addr = r;
+	c->peer_port = port;
+	return CMD_OK;
+}
+
+/* `set pptp callingnum|callednum {number}`; arg selects which. */
+static int
+pptp_set_num(struct cmd_ctx *ctx, int ac, char **av, const void *arg)
+{
+	struct pptp_conf *c = pptp_conf_of(ctx);
+	const bool *called = arg;
+
+	if (c == NULL)
+		return CMD_ERR_CONTEXT;
+	if (ac != 1)
+		return CMD_ERR_USAGE;
+	if (*called)
+		util_strlcpy(c->callednum, av[0], sizeof(c->callednum));
+	else
+		util_strlcpy(c->callingnum, av[0], sizeof(c->callingnum));
+	return CMD_OK;
+}
+
+static struct opt_set *
+pptp_opt_get(struct cmd_ctx *ctx, const struct opt_def **defs)
+{
+	struct pptp_conf *c = pptp_conf_of(ctx);
+
+	*defs = pptp_opts;
+	return c != NULL ? &c->options : NULL;
+}
+
+static const bool pptp_arg_calling = false;
+static const bool pptp_arg_called = true;
+static const struct opt_cmd_arg pptp_arg_enable = { OPT_ENABLE, pptp_opt_get };
+static const struct opt_cmd_arg pptp_arg_disable = { OPT_DISABLE,
+	pptp_opt_get };
+
+const struct cmdtab pptp_set_cmds[] = {
+	{ .name = "self {ip} [{port}]", .desc = "Set local IP address",
+	  .func = pptp_set_self, .admit = cmd_admit_dev,
+	  .priv = PRIV_ADMIN },
+	{ .name = "peer {ip} [{port}]", .desc = "Set remote IP address",
+	  .func = pptp_set_peer, .admit = cmd_admit_dev,
+	  .priv = PRIV_ADMIN },
+	{ .name = "callingnum {number}",
+	  .desc = "Set calling PPTP telephone number",
+	  .func = pptp_set_num, .admit = cmd_admit_dev,
+	  .priv = PRIV_ADMIN, .arg = &pptp_arg_calling },
+	{ .name = "callednum {number}",
+	  .desc = "Set called PPTP telephone number",
+	  .func = pptp_set_num, .admit = cmd_admit_dev,
+	  .priv = PRIV_ADMIN, .arg = &pptp_arg_called },
+	{ .name = "enable [opt ...]", .desc = "Enable option",
+	  .func = phys_opt_cmd, .admit = cmd_admit_dev,
+	  .priv = PRIV_ADMIN, .arg = &pptp_arg_enable },
+	{ .name = "disable [opt ...]", .desc = "Disable option",
+	  .func = phys_opt_cmd, .admit = cmd_admit_dev,
+	  .priv = PRIV_ADMIN, .arg = &pptp_arg_disable },
+	{ .name = NULL },
+};
+
+/* The PPTP block of `show device` (spec 5.6). */
+static void
+pptp_show(struct cmd_ctx *ctx, const struct link *l)
+{
+	const struct pptp_conf *c = l->dev_conf;
+	char buf[64];
+
+	cmd_printf(ctx, "PPTP configuration:\n");
+	cmd_printf(ctx, "\tSelf addr    : %s",
+	    phys_addr_print(&c->self_addr, buf, sizeof(buf)));
+	if (c->self_port != 0)
+		cmd_printf(ctx, ", port %u", c->self_port);
+	cmd_printf(ctx, "\n");
+	cmd_printf(ctx, "\tPeer FQDN    : %s\n", c->peer_fqdn);
+	cmd_printf(ctx, "\tPeer range   : %s",
+	    u_range_print(&c->peer_addr, buf, sizeof(buf)));
+	if (c->peer_port != 0)
+		cmd_printf(ctx, ", port %u", c->peer_port);
+	cmd_printf(ctx, "\n");
+	cmd_printf(ctx, "\tCalling number: %s\n", c->callingnum);
+	cmd_printf(ctx, "\tCalled number: %s\n", c->callednum);
+	cmd_printf(ctx, "PPTP options:\n");
+	opt_show(ctx, &c->options, pptp_opts);
+	cmd_printf(ctx, "PPTP status:\n");
+	/* Call fields follow once the device is not DOWN. */
+}
+
+const struct phys_type phys_pptp = {
+	.name		= "pptp",
+	.descr		= "Point-to-Point Tunneling Protocol",
+	.mtu		= PPTP_MTU,
+	.mru		= PPTP_MTU,
+	.tmpl		= true,
+	.synchronous	= true,
+	.dflt_bandwidth	= 64000,
+	.dflt_latency	= 2000,
+	.cmds		= pptp_set_cmds,
+	.conf_new	= pptp_conf_new,
+	.conf_dup	= pptp_conf_dup,
+	.conf_free	= pptp_conf_free,
+	.show		= pptp_show,
+};

@@ -1,0 +1,314 @@
+/*
+ * bund.c - bundle objects: creation, template instances, ngN interface
+ * names, destruction, lookup and the `bundle` context command (surface
+ * spec 4.1, 10.1, 10.2).
+ */
+#include "bund.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/log.h"
+#include "../core/mem.h"
+#include "../link/devices.h"
+#include "link.h"
+
+struct bund	**g_bunds;
+int		  g_nbunds;
+
+static uint64_t	  bund_serial;
+
+struct bund *
+bund_find(const char *name)
+{
+	int i;
+
+	for (i = 1; i < g_nbunds; i++)
+		if (g_bunds[i] != NULL && strcmp(g_bunds[i]->name, name) == 0)
+			return g_bunds[i];
+	return NULL;
+}
+
+struct bund *
+bund_by_ifname(const char *ifname)
+{
+	int i;
+
+	for (i = 1; i < g_nbunds; i++)
+		if (g_bunds[i] != NULL && !g_bunds[i]->tmpl &&
+		    strcmp(g_bunds[i]->iface.ifname, ifname) == 0)
+			return g_bunds[i];
+	return NULL;
+}
+
+struct bund *
+bund_by_msession(const char *msid)
+{
+	int i;
+
+	for (i = 1; i < g_nbunds; i++)
+		if (g_bunds[i] != NULL && g_bunds[i]->msession_id[0] != '\0' &&
+		    strcmp(g_bunds[i]->msession_id, msid) == 0)
+			return g_bunds[i];
+	return NULL;
+}
+
+static int
+bund_slot(void)
+{
+	int i, n;
+
+	for (i = 1; i < g_nbunds; i++)
+		if (g_bunds[i] == NULL)
+			return i;
+	n = g_nbunds ? g_nbunds * 2 : 16;
+	g_bunds = mem_realloc("bund", g_bunds, (size_t)n * sizeof(*g_bunds));
+	i = g_nbunds ? g_nbunds : 1;
+	g_nbunds = n;
+	return i;
+}
+
+/* Lowest N for which no bundle uses the interface name ngN. */
+static void
+bund_ngname(struct bund *b)
+{
+	char name[IFNAMSIZ];
+	int n, i;
+	bool used;
+
+	for (n = 0;; n++) {
+		snprintf(name, sizeof(name), "ng%d", n);
+		used = false;
+		for (i = 1; i < g_nbunds && !used; i++)
+			used = g_bunds[i] != NULL && g_bunds[i] != b &&
+			    strcmp(g_bunds[i]->iface.ngname, name) == 0;
+		if (!used)
+			break;
+	}
+	util_strlcpy(b->iface.ngname, name, sizeof(b->iface.ngname));
+	util_strlcpy(b->iface.ifname, name, sizeof(b->iface.ifname));
+}
+
+static void bund_port(int type, void *arg);
+
+static struct bund *
+bund_alloc(const char *name, bool tmpl, bool stay)
+{
+	struct bund *b = mem_alloc("bund", sizeof(*b));
+
+	util_strlcpy(b->name, name, sizeof(b->name));
+	b->id = bund_slot();
+	b->serial = ++bund_serial;
+	b->tmpl = tmpl;
+	b->stay = stay;
+	msg_port_init(&b->port, "bund", bund_port);
+	g_bunds[b->id] = b;
+	if (!tmpl)
+		bund_ngname(b);
+	return b;
+}
+
+static void
+bund_free(struct bund *b)
+{
+	iface_conf_free(&b->iface_conf);
+	nat_conf_free(&b->nat_conf);
+	msg_port_cancel(&b->port);
+	mem_free(b);
+}
+
+static void
+bund_port(int type, void *arg)
+{
+	if (type == MSG_SHUTDOWN)
+		bund_free(arg);
+}
+
+static void
+bund_copy_conf(struct bund *dst, const struct bund *src)
+{
+	dst->conf = src->conf;
+	iface_conf_copy(&dst->iface_conf, &src->iface_conf);
+	dst->ipcp_conf = src->ipcp_conf;
+	dst->ipv6cp_conf = src->ipv6cp_conf;
+	dst->ccp_conf = src->ccp_conf;
+	dst->ecp_conf = src->ecp_conf;
+	nat_conf_copy(&dst->nat_conf, &src->nat_conf);
+}
+
+struct bund *
+bund_create(struct cmd_ctx *ctx, const char *name, const char *tmpl_name,
+    bool tmpl, bool stay)
+{
+	struct bund *b, *parent = NULL;
+
+	if (strlen(name) >= (tmpl ? TMPL_MAX_NAME + 1 : BUND_MAX_NAME)) {
+		cmd_error(ctx, "Bundle name \"%s\" is too long", name);
+		return NULL;
+	}
+	if (bund_find(name) != NULL) {
+		cmd_error(ctx, "Bundle \"%s\" already exists", name);
+		return NULL;
+	}
+	if (tmpl_name != NULL) {
+		parent = bund_find(tmpl_name);
+		if (parent == NULL || !parent->tmpl) {
+			cmd_error(ctx, "Bundle template \"%s\" not found",
+			    tmpl_name);
+			return NULL;
+		}
+	}
+	b = bund_alloc(name, tmpl, stay);
+	if (parent != NULL) {
+		bund_copy_conf(b, parent);
+		if (!tmpl) {
+			b->parent = parent;
+			parent->children++;
+		}
+	} else
+		bund_conf_defaults(b);
+	log_msg(LG_BUND, "[%s] Bundle: created%s%s", b->name,
+	    tmpl ? " (template)" : "", stay ? " (static)" : "");
+	return b;
+}
+
+struct bund *
+bund_inst(struct bund *t, const char *name, bool stay)
+{
+	char buf[BUND_MAX_NAME + 8];
+	struct bund *b = bund_alloc("", false, stay);
+
+	if (name == NULL) {
+		snprintf(buf, sizeof(buf), "%s-%d", t->name, b->id);
+		name = buf;
+	}
+	util_strlcpy(b->name, name, sizeof(b->name));
+	bund_copy_conf(b, t);
+	b->parent = t;
+	t->children++;
+	return b;
+}
+
+void
+bund_destroy(struct bund *b)
+{
+	int i;
+
+	if (b->dying)
+		return;
+	b->dying = true;
+	for (i = 0; i < b->n_links; i++)
+		b->links[i]->bund = NULL;
+	b->n_links = 0;
+	if (b->parent != NULL)
+		b->parent->children--;
+	b->parent = NULL;
+	g_bunds[b->id] = NULL;
+	log_msg(LG_BUND, "[%s] Bundle: destroyed", b->name);
+	msg_send(&b->port, MSG_SHUTDOWN, b);
+}
+
+void
+bund_shutdown_all(void)
+{
+	int i;
+
+	for (i = 1; i < g_nbunds; i++)
+		if (g_bunds[i] != NULL)
+			bund_destroy(g_bunds[i]);
+	while (msg_dispatch())
+		;
+	mem_free(g_bunds);
+	g_bunds = NULL;
+	g_nbunds = 0;
+}
+
+/* ---- commands ---- */
+
+int
+bund_cmd_create(struct cmd_ctx *ctx, int ac, char **av, const void *a)
+{
+	bool tmpl = false, stay = false;
+	struct bund *b;
+
+	(void)a;
+	if (ac >= 1 && strcmp(av[0], "template") == 0) {
+		tmpl = true;
+		av++;
+		ac--;
+	} else if (ac >= 1 && strcmp(av[0], "static") == 0) {
+		stay = true;
+		av++;
+		ac--;
+	}
+	if (ac < 1 || ac > 2)
+		return CMD_ERR_USAGE;
+	b = bund_create(ctx, av[0], ac == 2 ? av[1] : NULL, tmpl, stay);
+	if (b == NULL)
+		return CMD_ERR_OTHER;
+	cmd_ctx_set(ctx, NULL, b, NULL);
+	return CMD_OK;
+}
+
+int
+bund_cmd_destroy(struct cmd_ctx *ctx, int ac, char **av, const void *a)
+{
+	struct bund *b;
+
+	(void)a;
+	if (ac > 1)
+		return CMD_ERR_USAGE;
+	if (ac == 1) {
+		b = bund_find(av[0]);
+		if (b == NULL)
+			return cmd_error(ctx, "Bundle \"%s\" not found", av[0]);
+	} else {
+		b = ctx->bund;
+		if (b == NULL)
+			return cmd_error(ctx, "No bundle selected to destroy");
+	}
+	if (b->tmpl && b->children > 0)
+		return cmd_error(ctx, "Bundle template \"%s\" has %d "
+		    "instances", b->name, b->children);
+	if (b->iface.up)
+		return cmd_error(ctx, "Bundle \"%s\" is active, close it first",
+		    b->name);
+	bund_destroy(b);
+	cmd_ctx_validate(ctx);
+	return CMD_OK;
+}
+
+int
+bund_cmd_select(struct cmd_ctx *ctx, int ac, char **av, const void *a)
+{
+	struct link *l;
+	struct bund *b;
+	int i, k;
+
+	(void)a;
+	if (ac > 1)
+		return CMD_ERR_USAGE;
+	if (ac == 0) {
+		cmd_printf(ctx, "Defined bundles:\n");
+		for (i = 1; i < g_nbunds; i++) {
+			b = g_bunds[i];
+			if (b == NULL)
+				continue;
+			cmd_printf(ctx, "\t%-15s", b->name);
+			for (k = 0; k < b->n_links; k++)
+				cmd_printf(ctx, "%s ", b->links[k]->name);
+			cmd_printf(ctx, "\n");
+		}
+		return CMD_OK;
+	}
+	b = bund_find(av[0]);
+	if (b == NULL) {
+		cmd_ctx_set(ctx, NULL, NULL, NULL);
+		return cmd_error(ctx, "Bundle \"%s\" not defined", av[0]);
+	}
+	l = ctx->lnk;
+	if (l == NULL || l->bund != b)
+		l = b->n_links > 0 ? b->links[0] : NULL;
+	cmd_ctx_set(ctx, l, b, NULL);
+	return CMD_OK;
+}

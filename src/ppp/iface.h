@@ -1,0 +1,108 @@
+/*
+ * iface.h - interface layer configuration and state of a bundle
+ * (set iface / show iface, surface spec 4.4.2 and 5.2).
+ */
+#ifndef MPD_PPP_IFACE_H
+#define MPD_PPP_IFACE_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "../core/defs.h"
+#include "../core/util.h"
+#include "../ctl/command.h"
+
+enum iface_opt {
+	IFACE_OPT_ONDEMAND, IFACE_OPT_PROXY_ARP, IFACE_OPT_KEEP_TIMEOUT,
+	IFACE_OPT_TCPMSSFIX, IFACE_OPT_TEE, IFACE_OPT_NAT,
+	IFACE_OPT_NETFLOW_IN, IFACE_OPT_NETFLOW_OUT, IFACE_OPT_NETFLOW_ONCE,
+	IFACE_OPT_IPACCT,
+};
+
+struct iface_route {
+	struct u_range		 dest;
+	struct iface_route	*next;
+};
+
+/*
+ * Configuration (set iface ...).  Owned pointers: descr, up_script,
+ * down_script and the routes list; copy with iface_conf_copy() and
+ * release with iface_conf_free(), never with a plain struct assignment.
+ */
+struct iface_conf {
+	char			 name[IFNAMSIZ];	/* "" = ngN */
+	char			*descr;			/* template */
+	char			 group[IFNAMSIZ];
+	int			 max_mtu;
+	int			 mtu_override;
+	int			 idle_timeout;
+	int			 session_timeout;
+	char			*up_script;
+	char			*down_script;
+	struct u_range		 self_addr, peer_addr;		/* IPv4 addrs */
+	bool			 self_addr_force, peer_addr_force;
+	struct u_addr		 self_ipv6, peer_ipv6;		/* IPv6 addrs */
+	bool			 self_ipv6_force, peer_ipv6_force;
+	struct iface_route	*routes;
+	struct opt_set		 options;
+};
+
+/* Run-time state; plain data, no owned pointers. */
+struct iface_state {
+	char			 ifname[IFNAMSIZ];	/* actual name */
+	char			 ngname[IFNAMSIZ];	/* the ngN name */
+	bool			 open;			/* admin */
+	bool			 up;
+	bool			 dod;
+	int			 mtu;
+	time_t			 up_time;		/* event_now_sec() */
+	bool			 ip_up, ipv6_up;
+	struct u_range		 self_addr;		/* IPv4 in use */
+	struct u_addr		 peer_addr;
+	struct u_addr		 self_ipv6, peer_ipv6;	/* link-local */
+	int			 aaa_idle;		/* AAA overrides, */
+	int			 aaa_session;		/* 0 = none */
+};
+
+struct bund;
+
+/* Limits of `set iface mtu` (surface spec 4.4.2). */
+#define IFACE_MIN_MTU		296
+#define IFACE_MAX_MTU		65536
+#define IFACE_DEFAULT_MTU	1500
+/* Digits reserved for the instance index of a template's iface name. */
+#define IFACE_INDEX_LEN		4
+
+/*
+ * Fill c with mpd5's defaults (no name, MTU 1500, no timeouts, every
+ * option disabled).  c is overwritten without freeing what it held.
+ */
+void	iface_conf_defaults(struct iface_conf *c);
+/*
+ * Deep copy of src into dst (dst's old contents are not freed: call
+ * iface_conf_free() first when dst held a configuration).  Used by
+ * bund_inst() after copying a template.
+ */
+void	iface_conf_copy(struct iface_conf *dst, const struct iface_conf *src);
+/*
+ * Apply the template-instance naming rule to a copied configuration: a
+ * configured name gets the bundle index appended ("web" -> "web12").
+ */
+void	iface_conf_inst(struct iface_conf *c, int index);
+/* Free the owned pointers of c and leave it empty (idempotent). */
+void	iface_conf_free(struct iface_conf *c);
+/*
+ * Expand a description template (`set iface description`, the %-escapes
+ * of surface spec 4.4.2) for bundle b into buf (always terminated).
+ * Returns buf.  Values that are not known yet expand to "-".
+ */
+char	*iface_descr_expand(const struct bund *b, const char *tmpl, char *buf,
+	    size_t len);
+
+/* `set iface ...` table and `show iface` (needs a current bundle). */
+extern const struct cmdtab iface_set_cmds[];
+int	iface_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a);
+
+#endif /* MPD_PPP_IFACE_H */
