@@ -68,6 +68,19 @@ bund_slot(void)
 	return i;
 }
 
+/*
+ * An instance of a template takes the template's `set iface name` plus its
+ * index (spec 4.4.2); otherwise it keeps its ngN name.
+ */
+static void
+bund_inst_iface(struct bund *b)
+{
+	iface_conf_inst(&b->iface_conf, b->id);
+	if (b->iface_conf.name[0] != '\0')
+		util_strlcpy(b->iface.ifname, b->iface_conf.name,
+		    sizeof(b->iface.ifname));
+}
+
 /* Lowest N for which no bundle uses the interface name ngN. */
 static void
 bund_ngname(struct bund *b)
@@ -164,6 +177,7 @@ bund_create(struct cmd_ctx *ctx, const char *name, const char *tmpl_name,
 		if (!tmpl) {
 			b->parent = parent;
 			parent->children++;
+			bund_inst_iface(b);
 		}
 	} else
 		bund_conf_defaults(b);
@@ -184,6 +198,7 @@ bund_inst(struct bund *t, const char *name, bool stay)
 	}
 	util_strlcpy(b->name, name, sizeof(b->name));
 	bund_copy_conf(b, t);
+	bund_inst_iface(b);
 	b->parent = t;
 	t->children++;
 	return b;
