@@ -225,24 +225,41 @@ pidfile_owner(int fd)
 	return (pid_t)strtol(buf, NULL, 10);
 }
 
+/*
+ * Open and lock the PID file.  A lock can be won on a file the previous
+ * owner has just unlinked (it removes the file, then closes it), so after
+ * locking we check that the descriptor is still the file at the path and
+ * start over when it is not.
+ */
 static int
 pidfile_open(void)
 {
+	struct stat fst, pst;
 	char buf[32];
 	int fd, tries = 0;
 	pid_t owner;
 
-	fd = open(opts.pidfile, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		log_perr(LG_ERR, "can't open PID file \"%s\"", opts.pidfile);
-		return -1;
-	}
-	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+	for (;;) {
+		fd = open(opts.pidfile, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			log_perr(LG_ERR, "can't open PID file \"%s\"",
+			    opts.pidfile);
+			return -1;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			if (fstat(fd, &fst) == 0 &&
+			    stat(opts.pidfile, &pst) == 0 &&
+			    fst.st_dev == pst.st_dev &&
+			    fst.st_ino == pst.st_ino)
+				break;
+			close(fd);	/* stale: unlinked by its owner */
+			continue;
+		}
 		owner = pidfile_owner(fd);
+		close(fd);
 		if (!opts.kill_old || tries >= 30) {
 			log_printf(LG_ERR, "mpd: PID file \"%s\" is locked by "
 			    "process %d", opts.pidfile, (int)owner);
-			close(fd);
 			return -1;
 		}
 		if (tries == 0 && owner > 0) {
@@ -503,7 +520,13 @@ main(int argc, char **argv)
 		cmd_ctx_init(&bg_ctx, PRIV_ADMIN, bg_write, NULL);
 		ctx = &bg_ctx;
 	} else {
+		/*
+		 * The stdin console echoes every log line (logging is on by
+		 * default there), as mpd5 does; a stderr copy would print
+		 * each line twice.
+		 */
 		ctx = console_stdin_create();
+		log_set_foreground(0);
 	}
 
 	log_printf(LG_ERR, "%s", MPD_BANNER);
