@@ -19,6 +19,12 @@ endif
 
 CC		?= cc
 BUILD		?= build
+# V=1 shows the full compiler command lines.
+ifeq ($(V),1)
+Q		 =
+else
+Q		 = @
+endif
 WERROR		?= -Werror
 OPT		?= -O2 -g
 WARNINGS	 = -Wall -Wextra -Wformat=2 -Wmissing-prototypes \
@@ -53,14 +59,17 @@ all: $(MPD)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(LIBMPD): $(LIB_OBJS)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	@echo "  AR      $@"
+	$(Q)$(AR) rcs $@ $^
 
 $(MPD): $(MAIN_OBJS) $(LIBMPD)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(MAIN_OBJS) $(LIBMPD) $(LDLIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(MAIN_OBJS) $(LIBMPD) $(LDLIBS)
 
 include tests/tests.mk
 
