@@ -742,8 +742,12 @@ web_run_cmds(struct wbuf *b, struct http_slice query, int priv,
 		}
 		if (!bin)
 			cmd_printf(&ctx, "%s%s\n", prompt, line);
-		log_msg(LG_CONSOLE, "%sWEB: %s: %s", prompt,
-		    user != NULL ? user : "", line);
+		/* audit, like the console's "[ctx] CONSOLE: user: cmd" */
+		if (user != NULL)
+			log_msg(LG_CONSOLE, "%sWEB: %s: %s", prompt, user,
+			    line);
+		else
+			log_msg(LG_CONSOLE, "%sWEB: %s", prompt, line);
 		memcpy(words, line, (size_t)dl + 1);
 		ac = util_tokenize(words, av, CONF_MAX_ARGS);
 		if (ac < 0) {
@@ -1225,7 +1229,7 @@ web_open(struct cmd_ctx *ctx)
 {
 	struct sockaddr_in sa;
 	char ip[INET_ADDRSTRLEN];
-	int fd = -1, on = 1;
+	int fd = -1, on = 1, err;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
@@ -1246,12 +1250,13 @@ web_open(struct cmd_ctx *ctx)
 	log_msg(LG_CONSOLE, "WEB: listening on %s %u", ip, web.port);
 	return CMD_OK;
 fail:
-	log_perr(LG_ERR, "WEB: can't listen on %s %u", ip, web.port);
-	(void)cmd_error(ctx, "can't listen on %s %u: %s", ip, web.port,
-	    strerror(errno));
+	err = errno;
 	if (fd >= 0)
 		close(fd);
-	return CMD_ERR_OTHER;
+	log_printf(LG_ERR, "WEB: can't listen on %s %u: %s", ip, web.port,
+	    strerror(err));
+	return cmd_error(ctx, "can't listen on %s %u: %s", ip, web.port,
+	    strerror(err));
 }
 
 /* Stop accepting; open connections finish on their own. */
