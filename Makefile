@@ -31,7 +31,7 @@ WARNINGS	 = -Wall -Wextra -Wformat=2 -Wmissing-prototypes \
 		   -Wstrict-prototypes -Wshadow -Wpointer-arith -Wcast-qual \
 		   -Wimplicit-fallthrough -Wno-unused-parameter \
 		   -Wno-format-nonliteral
-CPPFLAGS	+= -D_GNU_SOURCE -DMPD_CONFDIR='"$(CONFDIR)"' -Isrc
+CPPFLAGS	+= -D_GNU_SOURCE -Isrc
 CFLAGS		+= -std=gnu11 $(OPT) $(WARNINGS) $(WERROR) -MMD -MP
 PKGS		 = libedit libssl libcrypto zlib
 LDLIBS		+= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ledit -lssl -lcrypto -lz) \
@@ -66,6 +66,15 @@ $(LIBMPD): $(LIB_OBJS)
 	@rm -f $@
 	@echo "  AR      $@"
 	$(Q)$(AR) rcs $@ $^
+
+# The configuration directory is compiled into main.o; a stamp file makes
+# `make install PREFIX=/usr` rebuild it when CONFDIR changes.
+$(BUILD)/confdir.stamp: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CONFDIR)' | cmp -s - $@ || echo '$(CONFDIR)' > $@
+
+$(BUILD)/src/main.o: CPPFLAGS += -DMPD_CONFDIR='"$(CONFDIR)"'
+$(BUILD)/src/main.o: $(BUILD)/confdir.stamp
 
 $(MPD): $(MAIN_OBJS) $(LIBMPD)
 	@echo "  LD      $@"
@@ -106,6 +115,8 @@ demo: deps
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz
 
-.PHONY: all install uninstall deps demo clean
+FORCE:
+
+.PHONY: all install uninstall deps demo clean FORCE
 
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJS:.o=.d)
