@@ -385,6 +385,7 @@ event_loop(void)
 	bool busy = false;
 	int n, i;
 
+	stopping = false;
 	while (!stopping) {
 		n = epoll_wait(ep_fd, evs, EV_MAX_BATCH, next_timeout(busy));
 		if (n < 0) {

@@ -75,6 +75,9 @@ static int		 log_fg;
 static log_hook_fn	*log_hook;
 static unsigned long	 log_ndropped;
 static int		 log_in_hook;
+/* Worker threads divert their lines here (log_set_thread_sink). */
+static __thread log_sink_fn *log_thread_sink;
+static __thread void	*log_thread_arg;
 
 void
 log_open(const char *ident, int foreground)
@@ -114,6 +117,13 @@ log_set_hook(log_hook_fn *fn)
 	log_hook = fn;
 }
 
+void
+log_set_thread_sink(log_sink_fn *fn, void *arg)
+{
+	log_thread_sink = fn;
+	log_thread_arg = arg;
+}
+
 unsigned long
 log_dropped(void)
 {
@@ -148,9 +158,15 @@ log_syslog(const char *line, size_t len)
 }
 
 static void
-log_emit(char *line)
+log_emit(uint64_t cls, char *line)
 {
-	size_t len = strlen(line);
+	size_t len;
+
+	if (log_thread_sink != NULL) {
+		log_thread_sink(log_thread_arg, cls, line);
+		return;
+	}
+	len = strlen(line);
 
 	/* Strip trailing newlines; every sink adds its own line end. */
 	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
@@ -172,9 +188,8 @@ log_vprintf(uint64_t cls, const char *fmt, va_list ap)
 {
 	char line[LOG_MAX_LINE + 1];
 
-	(void)cls;
 	vsnprintf(line, sizeof(line), fmt, ap);
-	log_emit(line);
+	log_emit(cls, line);
 }
 
 void
@@ -195,13 +210,12 @@ log_printf_errno(uint64_t cls, const char *fmt, ...)
 	size_t n;
 	va_list ap;
 
-	(void)cls;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	n = strlen(line);
 	snprintf(line + n, sizeof(line) - n, ": %s", strerror(saved));
-	log_emit(line);
+	log_emit(cls, line);
 	errno = saved;
 }
 

@@ -107,6 +107,15 @@ void	log_set_foreground(int on);
 typedef void log_hook_fn(const char *line, unsigned len);
 void	log_set_hook(log_hook_fn *fn);
 
+/*
+ * Per-thread redirection for worker threads (core/worker.c): while a
+ * sink is set on the calling thread, every formatted line of that thread
+ * (log_msg, log_perr, log_printf) goes to fn instead of the outputs, so
+ * that the loop thread can emit it later.  NULL removes the sink.
+ */
+typedef void log_sink_fn(void *arg, uint64_t cls, const char *line);
+void	log_set_thread_sink(log_sink_fn *fn, void *arg);
+
 /* Counters for tests and `show`: lines the syslog socket refused. */
 unsigned long log_dropped(void);
 
