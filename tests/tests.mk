@@ -14,11 +14,16 @@ FUZZ_SRCS	 = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAY	 = $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/tests/fuzz/%-replay)
 FUZZ_BINS	 = $(FUZZ_SRCS:tests/fuzz/%.c=build-fuzz/%)
 
+# Extra link flags for one test: TEST_LDFLAGS_<test name>.
+# test_tcpudp records the link life cycle calls of the devices under test.
+TEST_LDFLAGS_test_tcpudp = -Wl,--wrap=link_phys_up,--wrap=link_phys_down \
+		   -Wl,--wrap=link_phys_input,--wrap=link_incoming
+
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIBMPD)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< \
-		$(LIBMPD) -lcmocka $(LDLIBS)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $(LDFLAGS) \
+		$(TEST_LDFLAGS_$*) -o $@ $< $(LIBMPD) -lcmocka $(LDLIBS)
 
 $(BUILD)/tests/fuzz/%-replay: tests/fuzz/%.c tests/fuzz/replay.c $(LIBMPD)
 	@mkdir -p $(dir $@)

@@ -11,12 +11,15 @@
  */
 #include "devices.h"
 
+#include <arpa/inet.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 
+#include "../core/mbuf.h"
 #include "../core/util.h"
 #include "../ppp/link.h"
 
@@ -79,6 +82,99 @@ phys_called_num(const struct link *l, char *buf, unsigned len)
 	buf[0] = '\0';
 	if (l->type != NULL && l->type->called_num != NULL)
 		l->type->called_num(l, buf, len);
+}
+
+/* ---- connection operations ---- */
+
+/*
+ * phys_open(): start an outgoing call on l (or nothing for a call that is
+ * already up).  Returns the type's result, or -1 when the type has no
+ * connection support.  The outcome arrives later via link_phys_up() /
+ * link_phys_down(); see each type for details.
+ */
+int
+phys_open(struct link *l)
+{
+	if (l->type == NULL || l->type->open == NULL)
+		return -1;
+	return l->type->open(l);
+}
+
+/* phys_close(): hang up l; nothing when the type cannot. */
+void
+phys_close(struct link *l)
+{
+	if (l->type != NULL && l->type->close != NULL)
+		l->type->close(l);
+}
+
+/*
+ * phys_send(): transmit one PPP frame on l.  Consumes m in every case
+ * (it is freed here when the type cannot send).  Returns 0 or -1.
+ */
+int
+phys_send(struct link *l, struct mbuf *m)
+{
+	if (l->type == NULL || l->type->send == NULL) {
+		mb_free(m);
+		return -1;
+	}
+	return l->type->send(l, m);
+}
+
+/*
+ * phys_listen(): start or stop accepting calls for l (a link or template
+ * with `incoming` enabled).  -1 when the type takes no incoming calls.
+ */
+int
+phys_listen(struct link *l, bool listen)
+{
+	if (l->type == NULL || l->type->listen == NULL)
+		return -1;
+	return l->type->listen(l, listen);
+}
+
+/* phys_shutdown(): free l's device runtime state (link destruction). */
+void
+phys_shutdown(struct link *l)
+{
+	if (l->type != NULL && l->type->shutdown != NULL)
+		l->type->shutdown(l);
+}
+
+/*
+ * Device MTU / MRU for LCP: the type's own answer when it has one, else
+ * the type maximum; 0 without a type.
+ */
+int
+phys_get_mtu(const struct link *l)
+{
+	if (l->type == NULL)
+		return 0;
+	if (l->type->get_mtu != NULL)
+		return l->type->get_mtu(l);
+	return l->type->mtu;
+}
+
+int
+phys_get_mru(const struct link *l)
+{
+	if (l->type == NULL)
+		return 0;
+	if (l->type->get_mru != NULL)
+		return l->type->get_mru(l);
+	return l->type->mru;
+}
+
+/* Local outer address of l into buf (len bytes); "" when unknown. */
+void
+phys_self_addr(const struct link *l, char *buf, unsigned len)
+{
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (l->type != NULL && l->type->self_addr != NULL)
+		l->type->self_addr(l, buf, len);
 }
 
 /* ---- shared helpers ---- */
@@ -157,6 +253,84 @@ phys_opt_cmd(struct cmd_ctx *ctx, int ac, char **av, const void *arg)
 		return CMD_ERR_CONTEXT;
 	opt_apply(set, defs, oa->verb, ac, av);
 	return CMD_OK;
+}
+
+int
+phys_sockaddr(const struct u_addr *a, uint16_t port, int dflt_family,
+    struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	int family = a->family != AF_UNSPEC ? a->family : dflt_family;
+
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		if (a->family == AF_INET)
+			sin->sin_addr = a->u.ip4;
+		else
+			sin->sin_addr.s_addr = htonl(INADDR_ANY);
+		return (int)sizeof(*sin);
+	}
+	if (family == AF_INET6) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		if (a->family == AF_INET6)
+			sin6->sin6_addr = a->u.ip6;
+		else
+			sin6->sin6_addr = in6addr_any;
+		return (int)sizeof(*sin6);
+	}
+	return 0;
+}
+
+void
+phys_sockaddr_parse(const struct sockaddr_storage *ss, struct u_addr *a,
+    uint16_t *port)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+
+	memset(a, 0, sizeof(*a));
+	*port = 0;
+	if (ss->ss_family == AF_INET) {
+		a->family = AF_INET;
+		a->u.ip4 = sin->sin_addr;
+		*port = ntohs(sin->sin_port);
+	} else if (ss->ss_family == AF_INET6) {
+		*port = ntohs(sin6->sin6_port);
+		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+			a->family = AF_INET;
+			memcpy(&a->u.ip4, &sin6->sin6_addr.s6_addr[12], 4);
+		} else {
+			a->family = AF_INET6;
+			a->u.ip6 = sin6->sin6_addr;
+		}
+	}
+}
+
+bool
+phys_addr_equal(const struct u_addr *a, const struct u_addr *b)
+{
+	if (a->family != b->family)
+		return false;
+	if (a->family == AF_INET)
+		return a->u.ip4.s_addr == b->u.ip4.s_addr;
+	if (a->family == AF_INET6)
+		return memcmp(&a->u.ip6, &b->u.ip6, sizeof(a->u.ip6)) == 0;
+	return true;
+}
+
+bool
+phys_peer_allowed(const struct u_range *r, uint16_t rport,
+    const struct u_addr *a, uint16_t port)
+{
+	if (rport != 0 && rport != port)
+		return false;
+	if (r->addr.family == AF_UNSPEC)
+		return true;
+	return u_range_contains(r, a);
 }
 
 /* ---- views ---- */

@@ -4,19 +4,28 @@
  * Each link type (pppoe, l2tp, pptp, tcp, udp, modem, ng) is one const
  * struct phys_type defined in its own file; devices.c holds the only list
  * of them, in `show types` order.  Required operations are never NULL;
- * optional ones are reached through wrappers.  The connection operations
- * (open/close/xmit and the kernel-channel attach) arrive with the link
- * types themselves; until then a type has configuration only.
+ * optional ones are reached through wrappers.
+ *
+ * Connection operations: a type that can carry PPP implements open/close/
+ * send (and listen for incoming calls).  The device reports back to the
+ * link layer with link_phys_up(), link_phys_down() and link_phys_input()
+ * (ppp/link.h); it never calls into PPP otherwise.  Frames handed to
+ * send() and link_phys_input() are PPP frames starting at the address/
+ * control field (when present) or the protocol field; async HDLC framing
+ * (tcp, modem) and FCS are the device's business.  A device keeps its
+ * runtime state in link->dev_state.
  */
 #ifndef MPD_LINK_DEVICES_H
 #define MPD_LINK_DEVICES_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../ctl/command.h"
 
 struct link;
+struct mbuf;
 
 struct phys_type {
 	const char		*name;
@@ -45,7 +54,41 @@ struct phys_type {
 				    char *buf, unsigned len);
 	void			 (*called_num)(const struct link *l,
 				    char *buf, unsigned len);
+
+	/* ---- connection operations (optional until a type has them) ---- */
+	/* Start an outgoing call or, for an incoming one, accept it. */
+	int			 (*open)(struct link *l);
+	/* Hang up; the device later reports link_phys_down(). */
+	void			 (*close)(struct link *l);
+	/* Send one PPP frame; consumes m.  Returns 0 or -1 (dropped). */
+	int			 (*send)(struct link *l, struct mbuf *m);
+	/*
+	 * Start (listen true) or stop accepting incoming calls on a link or
+	 * template with `incoming` enabled.  An accepted call is given to
+	 * link_incoming(), which picks or instantiates the link.  May be
+	 * repeated (idempotent); the `set link enable|disable incoming`
+	 * handler calls it.
+	 */
+	int			 (*listen)(struct link *l, bool listen);
+	/* Free l->dev_state (link destruction). */
+	void			 (*shutdown)(struct link *l);
+	/* Device MTU / MRU for LCP (optional: the type's mtu/mru). */
+	int			 (*get_mtu)(const struct link *l);
+	int			 (*get_mru)(const struct link *l);
+	/* Self / peer outer addresses for scripts and `show` (optional). */
+	void			 (*self_addr)(const struct link *l, char *buf,
+				    unsigned len);
 };
+
+/* Wrappers: -1 / nothing when the type lacks the operation. */
+int	phys_open(struct link *l);
+void	phys_close(struct link *l);
+int	phys_send(struct link *l, struct mbuf *m);
+int	phys_listen(struct link *l, bool listen);
+void	phys_shutdown(struct link *l);
+int	phys_get_mtu(const struct link *l);
+int	phys_get_mru(const struct link *l);
+void	phys_self_addr(const struct link *l, char *buf, unsigned len);
 
 /* All types in `show types` order, NULL terminated. */
 extern const struct phys_type *const g_phys_types[];
@@ -85,6 +128,25 @@ struct u_range;
 char	*phys_addr_print(const struct u_addr *a, char *buf, size_t len);
 int	phys_parse_peer(const char *s, struct u_range *r);
 int	phys_opt_cmd(struct cmd_ctx *ctx, int ac, char **av, const void *arg);
+
+/*
+ * Socket address helpers of the socket-based types (tcp, udp).
+ * phys_sockaddr() fills ss from a (u_addr, port); an unset address gives
+ * the wildcard of family dflt_family (AF_INET or AF_INET6).  Returns the
+ * address length, or 0 when the family is unusable.
+ * phys_sockaddr_parse() is the reverse; an IPv4-mapped IPv6 address comes
+ * back as IPv4.  phys_addr_equal() compares two addresses (unset ones are
+ * equal).  phys_peer_allowed() tells whether a caller at (a, port) passes
+ * a `set <type> peer` restriction: an unset range or port 0 allows any.
+ */
+struct sockaddr_storage;
+int	phys_sockaddr(const struct u_addr *a, uint16_t port, int dflt_family,
+	    struct sockaddr_storage *ss);
+void	phys_sockaddr_parse(const struct sockaddr_storage *ss,
+	    struct u_addr *a, uint16_t *port);
+bool	phys_addr_equal(const struct u_addr *a, const struct u_addr *b);
+bool	phys_peer_allowed(const struct u_range *r, uint16_t rport,
+	    const struct u_addr *a, uint16_t port);
 
 /* Device types (one file each). */
 extern const struct phys_type phys_modem, phys_ng, phys_tcp, phys_udp,
