@@ -21,13 +21,17 @@
 #include "../core/defs.h"
 #include "../core/msg.h"
 #include "../ctl/command.h"
+#include "../core/event.h"
 #include "fsm.h"
+#include "lcp.h"
 
 struct phys_type;
 struct bund;
 struct rep;
 struct radius_conf;
 struct eap_conf;
+struct auth_state;
+struct mbuf;
 
 enum phys_state {
 	PHYS_STATE_DOWN = 0,
@@ -108,6 +112,7 @@ struct link {
 
 	const struct phys_type	*type;
 	void			*dev_conf;	/* type-specific settings */
+	void			*dev_state;	/* device runtime (phys) */
 
 	struct link_conf	 conf;
 	struct auth_conf	 auth;
@@ -119,15 +124,30 @@ struct link {
 	struct rep		*rep;
 
 	enum phys_state		 state;
-	enum fsm_state		 lcp_state;
+	enum fsm_state		 lcp_state;	/* mirror of lcp.fsm.state */
+	struct lcp		 lcp;
+	struct auth_state	*auth_st;	/* auth/auth.h runtime */
+	bool			 originated;	/* we dialled (vs incoming) */
+	int			 num_redial;
+	struct timer		 redial_timer;
+	/* per-link traffic for show link / accounting */
+	uint64_t		 in_octets, in_frames, out_octets, out_frames;
 	char			 session_id[32];
 	char			 peer_authname[64];
 	char			 peer_ident[64];
 	time_t			 up_time;	/* monotonic sec, 0 = down */
-	char			 up_reason[64];
-	char			 down_reason[64];
-	char			 down_reason_stale[64];
+	/*
+	 * Up/down reasons (mpd5's RecordLinkUpDownReason): the first reason
+	 * of each session wins; the down reason of the previous session is
+	 * moved to down_reason_stale when the device is opened again.
+	 */
+	char			 up_reason[100];
+	char			 down_reason[100];
+	char			 down_reason_stale[100];
+	bool			 up_reason_set;	/* this session's is recorded */
 	bool			 admin_open;
+	bool			 up_pending;	/* device up, not yet handled */
+	bool			 die;		/* destroy once down (!stay) */
 
 	struct msg_port		 port;		/* deferred destruction etc */
 };
@@ -155,7 +175,10 @@ struct link *link_create(struct cmd_ctx *ctx, const char *name,
 	    const char *tmpl_or_type, bool tmpl, bool stay);
 /* Instantiate template t (for incoming calls); name "<t>-<id>". */
 struct link *link_inst(struct link *t, const char *name, bool stay);
-/* Destroy (deferred); removes it from its bundle. */
+/*
+ * Destroy (deferred); removes it from its bundle.  A link that is not
+ * down is closed first and destroyed when it is.
+ */
 void	link_destroy(struct link *l);
 /* Free every link at daemon exit. */
 void	link_shutdown_all(void);
@@ -166,6 +189,61 @@ const char *link_phys_state_name(enum phys_state st);
 /* `set link ...` table, `show link`, `show lcp` (link_cmd.c). */
 extern const struct cmdtab link_set_cmds[];
 int	lcp_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a);
+
+/* ---- life cycle (link.c) ---- */
+
+/*
+ * Device callbacks.  link_phys_up(): the device is connected; LCP starts.
+ * link_phys_down(): the device hung up (reason e.g. "Dropped", NULL for
+ * none; the first reason of a session wins); LCP goes down and, while
+ * administratively open and dialled by us, a redial is scheduled per
+ * max-redial (a non-static link is destroyed instead once it is down).
+ * link_phys_input(): one PPP frame arrived (starting at address/control
+ * or protocol); consumes m.  Up and down are handled from the message
+ * queue, never inside the device's own callback (a frame that arrives
+ * before the queued up event is handled runs it first).  The device
+ * keeps l->state (CONNECTING in its open operation); link_phys_up()
+ * and link_phys_down() also set UP and DOWN.
+ */
+void	link_phys_up(struct link *l);
+void	link_phys_down(struct link *l, const char *reason);
+void	link_phys_input(struct link *l, struct mbuf *m);
+/*
+ * An incoming call on template or link t: returns the link to use (t
+ * itself when it is a free non-template link, else a new instance) or
+ * NULL when max-children is reached.  The device then attaches its state
+ * and calls link_phys_up().
+ */
+struct link *link_incoming(struct link *t);
+/*
+ * Send a PPP frame of protocol proto on l: adds the protocol field (PFC
+ * when negotiated) and address/control (unless ACFC), then phys_send().
+ * Consumes m.  Returns 0 or -1.
+ */
+int	link_xmit(struct link *l, uint16_t proto, struct mbuf *m);
+/* Administrative open / close (`open link`, `close link`). */
+void	link_open(struct link *l, const char *reason);
+void	link_close(struct link *l, const char *reason);
+/*
+ * Record the down reason shown by `show link` (and used for accounting):
+ * the first one of a session wins.
+ */
+void	link_set_down_reason(struct link *l, const char *reason);
+/*
+ * Register the "link" and "device" layers of `open`/`close` (ctl.h).
+ * Called once from main().
+ */
+void	link_layer_init(void);
+
+/*
+ * Called by lcp.c only: This-Layer-Started (open the device unless it is
+ * up, connecting or a redial is pending), This-Layer-Finished (close the
+ * device) and every LCP state change (mirror in l->lcp_state; a link
+ * marked to die is destroyed once LCP is Initial and the device down).
+ */
+void	link_lcp_start(struct link *l);
+void	link_lcp_finish(struct link *l);
+void	link_lcp_state(struct link *l, enum fsm_state st);
 
 /* Commands (link.c). */
 int	link_cmd_create(struct cmd_ctx *ctx, int ac, char **av, const void *a);

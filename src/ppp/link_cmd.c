@@ -356,8 +356,9 @@ link_set_verb(struct cmd_ctx *ctx, int ac, char **av, const void *arg)
 	const int *verb = arg;
 	char **rest;
 	int i, n = 0;
-	bool chap = false;
+	bool chap = false, was_in, now_in;
 
+	was_in = opt_enabled(&ctx->lnk->conf.options, LINK_OPT_INCOMING);
 	rest = mem_alloc("link", sizeof(*rest) * (size_t)(ac + 1));
 	for (i = 0; i < ac; i++) {
 		if (strcasecmp(av[i], "chap") == 0)
@@ -370,6 +371,14 @@ link_set_verb(struct cmd_ctx *ctx, int ac, char **av, const void *arg)
 		    chap_all);
 	opt_apply(&ctx->lnk->conf.options, link_opts, *verb, n, rest);
 	mem_free(rest);
+	/*
+	 * `incoming` starts / stops accepting calls on the device (a no-op
+	 * for types without incoming support).  Enabling it again re-asks,
+	 * which is harmless: the device's listen op is idempotent.
+	 */
+	now_in = opt_enabled(&ctx->lnk->conf.options, LINK_OPT_INCOMING);
+	if (now_in || was_in)
+		(void)phys_listen(ctx->lnk, now_in);
 	return CMD_OK;
 }
 
@@ -549,39 +558,58 @@ link_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 	if (l->down_reason[0] != '\0')
 		cmd_printf(ctx, "\tDown Reason    : %s\n", l->down_reason);
 	if (l->bund != NULL) {
-		/* Per-link counters arrive with the data path. */
+		/* Frames as the link layer sees them (link.c). */
 		cmd_printf(ctx, "Traffic stats:\n");
-		cmd_printf(ctx, "\tInput octets   : %llu\n", 0ULL);
-		cmd_printf(ctx, "\tInput frames   : %llu\n", 0ULL);
-		cmd_printf(ctx, "\tOutput octets  : %llu\n", 0ULL);
-		cmd_printf(ctx, "\tOutput frames  : %llu\n", 0ULL);
-		cmd_printf(ctx, "\tBad protocols  : %llu\n", 0ULL);
-		cmd_printf(ctx, "\tRunts          : %llu\n", 0ULL);
+		cmd_printf(ctx, "\tInput octets   : %llu\n",
+		    (unsigned long long)l->in_octets);
+		cmd_printf(ctx, "\tInput frames   : %llu\n",
+		    (unsigned long long)l->in_frames);
+		cmd_printf(ctx, "\tOutput octets  : %llu\n",
+		    (unsigned long long)l->out_octets);
+		cmd_printf(ctx, "\tOutput frames  : %llu\n",
+		    (unsigned long long)l->out_frames);
+		cmd_printf(ctx, "\tBad protocols  : %llu\n",
+		    (unsigned long long)l->lcp.rx_badproto);
+		cmd_printf(ctx, "\tRunts          : %llu\n",
+		    (unsigned long long)l->lcp.rx_runts);
+		/* Multilink fragments: no MP reassembly on a link yet. */
 		cmd_printf(ctx, "\tDup fragments  : %llu\n", 0ULL);
 		cmd_printf(ctx, "\tDrop fragments : %llu\n", 0ULL);
 	}
 	return CMD_OK;
 }
 
-/* One side of `show lcp` with the values before any negotiation. */
+/*
+ * One side of `show lcp`: what we ask for (Self) or what the peer asked
+ * (Peer), as last negotiated; zeros and "none" before the first
+ * negotiation, as mpd5 shows them.
+ */
 static void
-lcp_show_side(struct cmd_ctx *ctx, const char *ident)
+lcp_show_side(struct cmd_ctx *ctx, const struct lcp_side *s,
+    const char *ident)
 {
-	cmd_printf(ctx, "\tMRU      : %d bytes\n", 0);
-	cmd_printf(ctx, "\tMAGIC    : 0x%08x\n", 0u);
-	cmd_printf(ctx, "\tACCMAP   : 0x%08x\n", 0u);
-	cmd_printf(ctx, "\tACFCOMP  : %s\n", "No");
-	cmd_printf(ctx, "\tPROTOCOMP: %s\n", "No");
-	cmd_printf(ctx, "\tAUTHTYPE : %s\n", "none");
-	/* MRRU, SHORTSEQ and ENDPOINTDISC appear once MP is negotiated. */
+	char buf[96];
+
+	cmd_printf(ctx, "\tMRU      : %d bytes\n", (int)s->mru);
+	cmd_printf(ctx, "\tMAGIC    : 0x%08x\n", s->magic);
+	cmd_printf(ctx, "\tACCMAP   : 0x%08x\n", s->accmap);
+	cmd_printf(ctx, "\tACFCOMP  : %s\n", s->acfcomp ? "Yes" : "No");
+	cmd_printf(ctx, "\tPROTOCOMP: %s\n", s->pfcomp ? "Yes" : "No");
+	cmd_printf(ctx, "\tAUTHTYPE : %s\n", lcp_auth_type_name(s->auth));
+	if (s->mrru != 0) {
+		cmd_printf(ctx, "\tMRRU     : %d bytes\n", (int)s->mrru);
+		cmd_printf(ctx, "\tSHORTSEQ : %s\n",
+		    s->shortseq ? "Yes" : "No");
+		cmd_printf(ctx, "\tENDPOINTDISC: %s\n",
+		    lcp_discrim_print(&s->discrim, buf, sizeof(buf)));
+	}
 	if (ident[0] != '\0')
 		cmd_printf(ctx, "\tIDENT    : %s\n", ident);
 }
 
 /*
  * `show lcp`: the LCP automaton state and the options each side uses
- * (spec 5.5).  Until lcp.c negotiates, the option values are those mpd5
- * shows for a link that never negotiated.
+ * (spec 5.5).
  */
 int
 lcp_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
@@ -590,10 +618,10 @@ lcp_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 
 	if (l == NULL)
 		return CMD_ERR_CONTEXT;
-	cmd_printf(ctx, "LCP [%s]\n", fsm_state_name(l->lcp_state));
+	cmd_printf(ctx, "LCP [%s]\n", fsm_state_name(l->lcp.fsm.state));
 	cmd_printf(ctx, "Self:\n");
-	lcp_show_side(ctx, l->conf.ident);
+	lcp_show_side(ctx, &l->lcp.want, l->conf.ident);
 	cmd_printf(ctx, "Peer:\n");
-	lcp_show_side(ctx, l->peer_ident);
+	lcp_show_side(ctx, &l->lcp.peer, l->peer_ident);
 	return CMD_OK;
 }
