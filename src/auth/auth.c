@@ -5,12 +5,12 @@
  * The settings live in struct auth_conf inside each link (ppp/link.h).
  * `max-logins` is daemon-wide, as in mpd5: the last command wins, whatever
  * link is selected (spec 13 #3).  The PAP/CHAP/EAP protocols and the
- * backends (internal, RADIUS, PAM, system, external scripts) arrive with
- * the AAA work; `show auth` prints their per-session data ("Auth Data"),
- * which stays at its initial values until then.
+ * backends run in auth_run.c, pap.c, chap.c and eap.c; `show auth` prints
+ * their per-session data ("Auth Data") from auth_result().
  */
 #include "auth.h"
 
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -200,15 +200,19 @@ const struct cmdtab auth_set_cmds[] = {
 
 /*
  * `show auth`: the link's auth configuration, then the data of the
- * current session (spec 5.7).  Session data is filled in by the auth
- * backends later; until then it shows the initial values.  The two MPPE
- * labels are swapped on purpose, as in mpd5 (spec 13 #7).
+ * current session (spec 5.7) from auth_result(): what the backends
+ * returned for the peer's login, cleared when the link goes down.  The
+ * two MPPE labels are swapped on purpose, as in mpd5 (spec 13 #7); the
+ * policy and types come from RADIUS only, so they keep their defaults.
  */
 int
 auth_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 {
 	const struct link *l = ctx->lnk;
 	const struct auth_conf *c;
+	const struct auth_data *d;
+	char buf[INET6_ADDRSTRLEN + 8], buf2[INET6_ADDRSTRLEN + 8];
+	int i;
 
 	if (l == NULL)
 		return CMD_ERR_CONTEXT;
@@ -228,21 +232,32 @@ auth_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 	cmd_printf(ctx, "Auth options\n");
 	opt_show(ctx, &c->options, auth_opts);
 
+	d = auth_result(l);
 	cmd_printf(ctx, "Auth Data\n");
-	cmd_printf(ctx, "\tPeer authname   : %s\n", l->peer_authname);
-	cmd_printf(ctx, "\tInterface name  : \n");
-	cmd_printf(ctx, "\tInterface descr.: \"%s\"\n", "<none>");
-	cmd_printf(ctx, "\tInterface group : \n");
-	cmd_printf(ctx, "\tIP range        : \n");
-	cmd_printf(ctx, "\tIP pool         : \n");
-	cmd_printf(ctx, "\tDNS             : 0.0.0.0 0.0.0.0\n");
-	cmd_printf(ctx, "\tNBNS            : 0.0.0.0 0.0.0.0\n");
-	cmd_printf(ctx, "\tVJ Compression  : no\n");
-	cmd_printf(ctx, "\tMTU             : 0\n");
-	cmd_printf(ctx, "\tSession-Timeout : 0\n");
-	cmd_printf(ctx, "\tIdle-Timeout    : 0\n");
-	cmd_printf(ctx, "\tAcct-Update     : 0\n");
+	cmd_printf(ctx, "\tPeer authname   : %s\n", d->authname);
+	cmd_printf(ctx, "\tInterface name  : %s\n", d->iface_name);
+	cmd_printf(ctx, "\tInterface descr.: \"%s\"\n",
+	    d->iface_descr[0] != '\0' ? d->iface_descr : "<none>");
+	cmd_printf(ctx, "\tInterface group : %s\n", d->iface_group);
+	cmd_printf(ctx, "\tIP range        : %s\n", d->have_range ?
+	    u_range_print(&d->range, buf, sizeof(buf)) : "");
+	cmd_printf(ctx, "\tIP pool         : %s\n", d->pool);
+	cmd_printf(ctx, "\tDNS             : %s %s\n",
+	    inet_ntop(AF_INET, &d->dns[0], buf, sizeof(buf)),
+	    inet_ntop(AF_INET, &d->dns[1], buf2, sizeof(buf2)));
+	cmd_printf(ctx, "\tNBNS            : %s %s\n",
+	    inet_ntop(AF_INET, &d->nbns[0], buf, sizeof(buf)),
+	    inet_ntop(AF_INET, &d->nbns[1], buf2, sizeof(buf2)));
+	cmd_printf(ctx, "\tVJ Compression  : %s\n", d->vjcomp ? "yes" : "no");
+	cmd_printf(ctx, "\tMTU             : %d\n", d->mtu);
+	cmd_printf(ctx, "\tSession-Timeout : %d\n", d->session_timeout);
+	cmd_printf(ctx, "\tIdle-Timeout    : %d\n", d->idle_timeout);
+	cmd_printf(ctx, "\tAcct-Update     : %d\n", d->acct_update);
 	cmd_printf(ctx, "\tRoutes          :\n");
+	/* mpd5 keeps AAA routes newest first */
+	for (i = d->nroutes - 1; i >= 0; i--)
+		cmd_printf(ctx, "\t\t%s\n",
+		    u_range_print(&d->routes[i], buf, sizeof(buf)));
 	cmd_printf(ctx, "\tIPFW rules      :\n");
 	cmd_printf(ctx, "\tIPFW pipes      :\n");
 	cmd_printf(ctx, "\tIPFW queues     :\n");
@@ -252,6 +267,6 @@ auth_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 	cmd_printf(ctx, "\tMS-Domain       : \n");
 	cmd_printf(ctx, "\tMPPE Types      : %s\n", "Not available");
 	cmd_printf(ctx, "\tMPPE Policy     : %s\n", "no encryption required");
-	cmd_printf(ctx, "\tMPPE Keys       : %s\n", "no");
+	cmd_printf(ctx, "\tMPPE Keys       : %s\n", d->mppe_keys ? "yes" : "no");
 	return CMD_OK;
 }
