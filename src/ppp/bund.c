@@ -1,7 +1,8 @@
 /*
  * bund.c - bundle objects: creation, template instances, ngN interface
  * names, destruction, lookup and the `bundle` context command (surface
- * spec 4.1, 10.1, 10.2).
+ * spec 4.1, 10.1, 10.2).  The session life cycle (links joining, NCPs,
+ * data path) is in bund_run.c.
  */
 #include "bund.h"
 
@@ -11,6 +12,8 @@
 #include "../core/log.h"
 #include "../core/mem.h"
 #include "../link/devices.h"
+#include "bund_local.h"
+#include "ipv6cp.h"
 #include "link.h"
 
 struct bund	**g_bunds;
@@ -124,6 +127,8 @@ bund_alloc(const char *name, bool tmpl, bool stay)
 static void
 bund_free(struct bund *b)
 {
+	bund_run_free(b);
+	iface_destroy(b);
 	iface_conf_free(&b->iface_conf);
 	nat_conf_free(&b->nat_conf);
 	msg_port_cancel(&b->port);
@@ -133,8 +138,17 @@ bund_free(struct bund *b)
 static void
 bund_port(int type, void *arg)
 {
-	if (type == MSG_SHUTDOWN)
+	switch (type) {
+	case MSG_SHUTDOWN:
 		bund_free(arg);
+		break;
+	case MSG_OPEN:
+	case MSG_CLOSE:
+		bund_run_msg(arg, type);
+		break;
+	default:
+		break;
+	}
 }
 
 static void
@@ -181,6 +195,9 @@ bund_create(struct cmd_ctx *ctx, const char *name, const char *tmpl_name,
 		}
 	} else
 		bund_conf_defaults(b);
+	/* The device takes its final name; failure is logged, b lives on. */
+	if (!tmpl)
+		(void)iface_create(b);
 	log_msg(LG_BUND, "[%s] Bundle: created%s%s", b->name,
 	    tmpl ? " (template)" : "", stay ? " (static)" : "");
 	return b;
@@ -201,6 +218,7 @@ bund_inst(struct bund *t, const char *name, bool stay)
 	bund_inst_iface(b);
 	b->parent = t;
 	t->children++;
+	(void)iface_create(b);
 	return b;
 }
 
@@ -212,9 +230,19 @@ bund_destroy(struct bund *b)
 	if (b->dying)
 		return;
 	b->dying = true;
-	for (i = 0; i < b->n_links; i++)
-		b->links[i]->bund = NULL;
+	/* No NCP timer may fire on a bundle that is going away. */
+	if (b->ipcp != NULL)
+		fsm_stop(&b->ipcp->fsm);
+	if (b->ipv6cp != NULL)
+		fsm_stop(&b->ipv6cp->fsm);
+	for (i = 0; i < MAX_LINKS_PER_BUND; i++) {
+		if (b->links[i] != NULL && b->links[i]->bund == b)
+			b->links[i]->bund = NULL;
+		b->links[i] = NULL;
+	}
 	b->n_links = 0;
+	b->n_up = 0;
+	b->joined = 0;
 	if (b->parent != NULL)
 		b->parent->children--;
 	b->parent = NULL;

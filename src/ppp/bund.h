@@ -20,9 +20,14 @@
 #include "fsm.h"
 #include "iface.h"
 #include "ipcp.h"
+#include "lcp.h"
 #include "nat.h"
 
 struct link;
+struct mbuf;
+struct dp_ops;
+struct ipcp_state;
+struct ipv6cp_state;
 
 enum bund_opt {
 	BUND_OPT_IPCP, BUND_OPT_IPV6CP, BUND_OPT_COMPRESSION,
@@ -80,6 +85,22 @@ struct bund {
 	time_t			 up_time;
 	struct bund_stats	 stats;
 
+	/* runtime of the NCP layers (ppp/ipcp.c) and the data plane (dp/) */
+	struct ipcp_state	*ipcp;
+	struct ipv6cp_state	*ipv6cp;
+	const struct dp_ops	*dp;
+	void			*dp_state;
+	bool			 ncps_open;	/* NCPs opened for this session */
+	const struct link	*first_link;	/* link that created the session */
+
+	/* session state kept by the life cycle (bund_run.c) */
+	int			 n_up;		/* links joined (Network phase) */
+	uint32_t		 joined;	/* bit k: links[k] has joined */
+	uint32_t		 ncp_started;	/* BUND_NCP_* bits started */
+	bool			 leaving;	/* last link leaving: NCPs go */
+	uint16_t		 peer_mrru;	/* multilink: 0 = not in use */
+	struct lcp_discrim	 peer_discrim;
+
 	struct msg_port		 port;
 };
 
@@ -96,6 +117,56 @@ void	bund_shutdown_all(void);
 struct bund *bund_find(const char *name);
 struct bund *bund_by_ifname(const char *ifname);
 struct bund *bund_by_msession(const char *msid);
+
+/* ---- life cycle (bund.c) ---- */
+
+/*
+ * Link l reached Network phase: find its bundle through the link's
+ * actions (or the AAA-supplied action), instantiating a bundle template
+ * when needed, and add l.  The first link of a bundle opens its NCPs.
+ * On failure the link is closed with a reason such as "No bundle
+ * specified".
+ */
+void	bund_join(struct link *l);
+/* Link l left Network phase: remove it; the last link closes the NCPs. */
+void	bund_leave(struct link *l);
+/*
+ * A bundle-layer frame arrived on l (NCP, IP, IPv6, VJ; payload after the
+ * protocol field).  Consumes m.
+ */
+void	bund_input(struct link *l, uint16_t proto, struct mbuf *m);
+/*
+ * Send a bundle-layer frame (NCP packet or data) on one of the bundle's
+ * links.  Consumes m.  Returns 0 or -1.
+ */
+int	bund_xmit(struct bund *b, uint16_t proto, struct mbuf *m);
+/*
+ * An IP or IPv6 packet from the host (read from the bundle's interface by
+ * the data plane) to send to the peer.  Consumes m.
+ */
+void	bund_output(struct bund *b, struct mbuf *m);
+/* Close every link of b (idle/session timeout, admin close). */
+void	bund_close(struct bund *b, const char *reason);
+
+/* The NCPs whose This-Layer-Started/-Finished the bundle tracks. */
+enum bund_ncp {
+	BUND_NCP_IPCP,
+	BUND_NCP_IPV6CP,
+};
+/*
+ * An NCP started (needs the bundle) or finished.  When the last started
+ * NCP finishes, the bundle has nothing left to carry and closes its
+ * links (deferred through the bundle's message port).
+ */
+void	bund_ncp_start(struct bund *b, enum bund_ncp ncp);
+void	bund_ncp_finish(struct bund *b, enum bund_ncp ncp);
+/*
+ * Register the `open`/`close` handlers of the "bund", "ipcp" and
+ * "ipv6cp" layers with the command engine (ctl_set_layer_hook) and the
+ * handler for the peer's Protocol-Rejects of bundle protocols
+ * (proto_set_reject_hook).  Called once at start-up.
+ */
+void	bund_layers_init(void);
 
 /* `set bundle ...` table and `show bundle` (bund_cmd.c). */
 extern const struct cmdtab bund_set_cmds[];

@@ -193,6 +193,23 @@ const struct cmdtab bund_set_cmds[] = {
 
 /* ---- show bundle ---- */
 
+/* "[<class name>] xx xx ..." of an endpoint discriminator (RFC 1990). */
+static const char *
+bund_discrim_text(const struct lcp_discrim *d, char *buf, size_t len)
+{
+	static const char *const names[] = {
+		"NULL", "LOCAL", "IP Address", "802.1", "Magic", "PSN",
+	};
+	size_t k, n;
+
+	snprintf(buf, len, "[%s]", d->class < 6 ? names[d->class] : "???");
+	for (k = 0; k < d->len && k < sizeof(d->bytes); k++) {
+		n = strlen(buf);
+		snprintf(buf + n, len - n, " %02x", d->bytes[k]);
+	}
+	return buf;
+}
+
 /* "<link>[<LCP state>/<phys state>] " for each member, then CRLF. */
 static void
 bund_show_links(struct cmd_ctx *ctx, const struct bund *b)
@@ -218,7 +235,7 @@ bund_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 	const char *descr_tmpl;
 	char descr[256];
 	unsigned long bw = 0, tbw = 0;
-	int i, nup = 0;
+	int i;
 
 	(void)a;
 	switch (ac) {
@@ -242,10 +259,8 @@ bund_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 		if ((l = b->links[i]) == NULL)
 			continue;
 		tbw += (unsigned long)l->conf.bandwidth;
-		if (l->lcp_state == FSM_ST_OPENED) {
-			nup++;
+		if (l->lcp.phase == PHASE_NETWORK)
 			bw += (unsigned long)l->conf.bandwidth;
-		}
 	}
 
 	cmd_printf(ctx, "Bundle '%s'%s:\n", b->name,
@@ -253,7 +268,7 @@ bund_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 	cmd_printf(ctx, "\tLinks          : ");
 	bund_show_links(ctx, b);
 	cmd_printf(ctx, "\tStatus         : %s\n", b->open ? "OPEN" : "CLOSED");
-	if (nup > 0)
+	if (b->n_up > 0)
 		cmd_printf(ctx, "\tSession time   : %ld seconds\n",
 		    (long)(event_now_sec() - b->up_time));
 	cmd_printf(ctx, "\tMultiSession Id: %s\n", b->msession_id);
@@ -284,9 +299,17 @@ bund_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 	cmd_printf(ctx, "Bundle level options:\n");
 	opt_show(ctx, &b->conf.options, bund_opts);
 
-	/* Multilink details appear once MP is negotiated (engine stage). */
+	/* Multilink details while MP is in use (RFC 1990 MRRU negotiated). */
 	cmd_printf(ctx, "Multilink PPP:\n");
-	cmd_printf(ctx, "\tStatus         : %s\n", "Inactive");
+	cmd_printf(ctx, "\tStatus         : %s\n",
+	    b->peer_mrru != 0 ? "Active" : "Inactive");
+	if (b->peer_mrru != 0) {
+		cmd_printf(ctx, "\tPeer MRRU      : %d bytes\n", b->peer_mrru);
+		cmd_printf(ctx, "\tPeer auth name : \"%s\"\n",
+		    b->peer_authname);
+		cmd_printf(ctx, "\tPeer discrimin.: %s\n",
+		    bund_discrim_text(&b->peer_discrim, descr, sizeof(descr)));
+	}
 
 	if (!b->tmpl) {
 		const struct bund_stats *s = &b->stats;

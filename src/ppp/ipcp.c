@@ -4,8 +4,8 @@
  * Provides `set ipcp ranges|dns|nbns|<verbs>`, `set ipv6cp <verbs>` and
  * `show ipcp` / `show ipv6cp` (surface spec 4.4.3, 4.4.4, 5.9).  The
  * negotiation itself (RFC 1332 IPCP with RFC 1877 DNS/NBNS options,
- * RFC 5072 IPv6CP) comes with the PPP engine; until then the state shown
- * is what struct bund holds, i.e. the automaton's initial values.
+ * RFC 5072 IPv6CP) is in ipcp_run.c and ipv6cp.c; the views show their
+ * runtime state once a session has created it, else the initial values.
  *
  * All functions run on the event-loop thread.
  */
@@ -17,6 +17,8 @@
 
 #include "../core/util.h"
 #include "bund.h"
+#include "ipv6cp.h"
+#include "proto.h"
 
 static const struct opt_def ipcp_opts[] = {
 	{ "vjcomp",		IPCP_OPT_VJCOMP,	true },
@@ -213,11 +215,26 @@ ipcp_show_servers(struct cmd_ctx *ctx, const struct in_addr *dns,
 	    ipcp_ntoa(nbns[1], b, sizeof(b)));
 }
 
+/* "<proto>, <n> compression channels, CID [not ]compressible" or None. */
+static void
+ipcp_show_comp(struct cmd_ctx *ctx, const char *side,
+    const struct ipcp_vjopt *vj)
+{
+	if (vj == NULL || vj->proto == 0) {
+		cmd_printf(ctx, "\t%s: None\n", side);
+		return;
+	}
+	cmd_printf(ctx, "\t%s: %s, %d compression channels, CID %scompressible"
+	    "\n", side, proto_name(vj->proto), vj->maxchan + 1,
+	    vj->compcid ? "" : "not ");
+}
+
 int
 ipcp_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 {
 	const struct bund *b = ctx->bund;
 	const struct ipcp_conf *c = &b->ipcp_conf;
+	const struct ipcp_state *st = b->ipcp;
 	/* Peer-supplied servers: recorded once IPCP negotiates. */
 	static const struct in_addr none[2];
 	char buf[INET6_ADDRSTRLEN + 8];
@@ -226,7 +243,7 @@ ipcp_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 	(void)av;
 	(void)a;
 	cmd_printf(ctx, "[%s] IPCP [%s]\n", b->name,
-	    fsm_state_name(b->ipcp_state));
+	    fsm_state_name(st != NULL ? st->fsm.state : b->ipcp_state));
 	cmd_printf(ctx, "Allowed IP address ranges:\n");
 	/* mpd5 labels the self pool "Peer" too (spec section 13, #5). */
 	if (c->self_pool[0] != '\0')
@@ -242,29 +259,33 @@ ipcp_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 	cmd_printf(ctx, "IPCP Options:\n");
 	opt_show(ctx, &c->options, ipcp_opts);
 	cmd_printf(ctx, "Current addressing:\n");
-	cmd_printf(ctx, "\tSelf: %s\n", ipcp_ntoa(b->ipcp_self, buf,
-	    sizeof(buf)));
-	cmd_printf(ctx, "\tPeer: %s\n", ipcp_ntoa(b->ipcp_peer, buf,
-	    sizeof(buf)));
-	/* No VJ compression is negotiated before IPCP opens. */
+	cmd_printf(ctx, "\tSelf: %s\n", ipcp_ntoa(st != NULL ? st->want_addr :
+	    b->ipcp_self, buf, sizeof(buf)));
+	cmd_printf(ctx, "\tPeer: %s\n", ipcp_ntoa(st != NULL ? st->peer_addr :
+	    b->ipcp_peer, buf, sizeof(buf)));
+	/* What we asked for (Self) and what the peer asked us (Peer). */
 	cmd_printf(ctx, "Compression:\n");
-	cmd_printf(ctx, "\tSelf: None\n");
-	cmd_printf(ctx, "\tPeer: None\n");
+	ipcp_show_comp(ctx, "Self", st != NULL ? &st->want_comp : NULL);
+	ipcp_show_comp(ctx, "Peer", st != NULL ? &st->peer_comp : NULL);
 	cmd_printf(ctx, "Server info we give to peer:\n");
 	ipcp_show_servers(ctx, c->dns, c->nbns);
 	cmd_printf(ctx, "Server info peer gave to us:\n");
-	ipcp_show_servers(ctx, none, none);
+	ipcp_show_servers(ctx, st != NULL ? st->want_dns : none,
+	    st != NULL ? st->want_nbns : none);
 	/* The VJ counters exist once the bundle has a data path. */
 	if (!b->tmpl) {
+		const struct vj_comp *vc = st != NULL ? &st->vjc : NULL;
+		const struct vj_decomp *vd = st != NULL ? &st->vjd : NULL;
+
 		cmd_printf(ctx, "VJ Compression:\n");
-		cmd_printf(ctx, "\tOut comp : %d\n", 0);
-		cmd_printf(ctx, "\tOut total: %d\n", 0);
-		cmd_printf(ctx, "\tMissed   : %d\n", 0);
-		cmd_printf(ctx, "\tSearched : %d\n", 0);
-		cmd_printf(ctx, "\tIn comp  : %d\n", 0);
-		cmd_printf(ctx, "\tIn uncomp: %d\n", 0);
-		cmd_printf(ctx, "\tIn error : %d\n", 0);
-		cmd_printf(ctx, "\tIn tossed: %d\n", 0);
+		cmd_printf(ctx, "\tOut comp : %u\n", vc ? vc->out_comp : 0);
+		cmd_printf(ctx, "\tOut total: %u\n", vc ? vc->out_total : 0);
+		cmd_printf(ctx, "\tMissed   : %u\n", vc ? vc->misses : 0);
+		cmd_printf(ctx, "\tSearched : %u\n", vc ? vc->searches : 0);
+		cmd_printf(ctx, "\tIn comp  : %u\n", vd ? vd->in_comp : 0);
+		cmd_printf(ctx, "\tIn uncomp: %u\n", vd ? vd->in_uncomp : 0);
+		cmd_printf(ctx, "\tIn error : %u\n", vd ? vd->in_error : 0);
+		cmd_printf(ctx, "\tIn tossed: %u\n", vd ? vd->in_tossed : 0);
 	}
 	return CMD_OK;
 }
@@ -273,16 +294,22 @@ int
 ipv6cp_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 {
 	const struct bund *b = ctx->bund;
+	const struct ipv6cp_state *st = b->ipv6cp;
+	static const uint8_t zero[8];
+	const uint8_t *me = st != NULL ? st->my_id : zero;
+	const uint8_t *him = st != NULL ? st->his_id : zero;
 
 	(void)ac;
 	(void)av;
 	(void)a;
 	cmd_printf(ctx, "[%s] IPV6CP [%s]\n", b->name,
-	    fsm_state_name(b->ipv6cp_state));
-	/* Interface identifiers are chosen when IPv6CP negotiates. */
+	    fsm_state_name(st != NULL ? st->fsm.state : b->ipv6cp_state));
+	/* Interface identifiers: ours from IPv6CP's creation on. */
 	cmd_printf(ctx, "Interface identificators:\n");
-	cmd_printf(ctx, "\tSelf: %04x:%04x:%04x:%04x\n", 0, 0, 0, 0);
-	cmd_printf(ctx, "\tPeer: %04x:%04x:%04x:%04x\n", 0, 0, 0, 0);
+	cmd_printf(ctx, "\tSelf: %02x%02x:%02x%02x:%02x%02x:%02x%02x\n",
+	    me[0], me[1], me[2], me[3], me[4], me[5], me[6], me[7]);
+	cmd_printf(ctx, "\tPeer: %02x%02x:%02x%02x:%02x%02x:%02x%02x\n",
+	    him[0], him[1], him[2], him[3], him[4], him[5], him[6], him[7]);
 	cmd_printf(ctx, "IPV6CP Options:\n");
 	opt_show(ctx, &b->ipv6cp_conf.options, ipv6cp_opts);
 	return CMD_OK;
