@@ -341,9 +341,11 @@ iface_cmd_name(struct cmd_ctx *ctx, int ac, char **av, const void *arg)
 	if (ac == 0 || av[0][0] == '\0') {
 		/* Back to the original ngN name. */
 		c->name[0] = '\0';
-		if (!b->tmpl && b->iface.ngname[0] != '\0')
+		if (!b->tmpl && b->iface.ngname[0] != '\0') {
 			util_strlcpy(b->iface.ifname, b->iface.ngname,
 			    sizeof(b->iface.ifname));
+			(void)iface_rename(b);
+		}
 		return CMD_OK;
 	}
 	n = av[0];
@@ -356,11 +358,13 @@ iface_cmd_name(struct cmd_ctx *ctx, int ac, char **av, const void *arg)
 		return cmd_error(ctx, "This interface name is reserved");
 	util_strlcpy(c->name, n, sizeof(c->name));
 	/*
-	 * A real bundle's interface takes the name at once (the kernel
-	 * rename is done by the interface backend when it exists).
+	 * A real bundle's interface takes the name at once; the kernel
+	 * device follows while it is down (iface_rename()).
 	 */
-	if (!b->tmpl)
+	if (!b->tmpl) {
 		util_strlcpy(b->iface.ifname, n, sizeof(b->iface.ifname));
+		(void)iface_rename(b);
+	}
 	return CMD_OK;
 }
 
@@ -586,8 +590,9 @@ iface_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 		    st->ifname);
 	}
 	if (st->up) {
-		/* AAA routes arrive with the RADIUS client. */
+		/* Routes from the AAA result (RADIUS, ext-auth). */
 		cmd_printf(ctx, "Dynamic routes via peer:\n");
+		iface_show_aaa_routes(ctx, b);
 	}
 	return CMD_OK;
 }

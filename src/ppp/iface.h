@@ -49,7 +49,14 @@ struct iface_conf {
 	struct opt_set		 options;
 };
 
-/* Run-time state; plain data, no owned pointers. */
+struct iface_run;
+
+/*
+ * Run-time state.  Plain data except run, which iface_create() allocates
+ * and iface_destroy() frees (timers, pending scripts, what was installed
+ * in the kernel; private to iface_run.c).  up is true while the system
+ * interface is up, also in dial-on-demand state, where dod is true too.
+ */
 struct iface_state {
 	char			 ifname[IFNAMSIZ];	/* actual name */
 	char			 ngname[IFNAMSIZ];	/* the ngN name */
@@ -64,6 +71,7 @@ struct iface_state {
 	struct u_addr		 self_ipv6, peer_ipv6;	/* link-local */
 	int			 aaa_idle;		/* AAA overrides, */
 	int			 aaa_session;		/* 0 = none */
+	struct iface_run	*run;			/* iface_run.c */
 };
 
 struct bund;
@@ -104,5 +112,68 @@ char	*iface_descr_expand(const struct bund *b, const char *tmpl, char *buf,
 /* `set iface ...` table and `show iface` (needs a current bundle). */
 extern const struct cmdtab iface_set_cmds[];
 int	iface_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a);
+
+/* ---- run time (iface_run.c) ---- */
+
+/*
+ * Register the `open iface` / `close iface` layer hook and the data-plane
+ * upcalls (packets from the interface go to bund_output()).  Called once
+ * at start-up.
+ */
+void	iface_layer_init(void);
+/*
+ * Create the system interface of a non-template bundle (called at bundle
+ * creation; templates are ignored): picks the data-plane backend
+ * (b->dp, always set afterwards) and creates the device named
+ * b->iface.ifname (ngN; another free ngN when that name is taken by
+ * something else).  Returns 0, or -1 after logging when the device could
+ * not be made (no /dev/net/tun, not root): the bundle still exists and
+ * its sessions run without a data plane.
+ */
+int	iface_create(struct bund *b);
+/*
+ * Remove the device and everything installed outside it (proxy-ARP
+ * entries), cancel timers and pending up-scripts; no down-script runs.
+ * Called when the bundle is freed.  Idempotent.
+ */
+void	iface_destroy(struct bund *b);
+/*
+ * NCP notifications: IPCP / IPv6CP reached Opened (the negotiated
+ * addresses are in b->iface.self_addr / peer_addr / self_ipv6 / peer_ipv6)
+ * or left it.  The first protocol up brings the interface up (MTU, idle
+ * and session timers); then per protocol, in the order of surface spec
+ * 9.1: addresses, proxy-ARP, static routes, AAA routes, up-script.  Down:
+ * down-script, routes, proxy-ARP, address; the last protocol down takes
+ * the interface down, or back to dial-on-demand state.  A failing
+ * up-script (non-zero exit) fails that NCP.  Calls for a protocol that is
+ * already up (down) are ignored.
+ */
+void	iface_ip_up(struct bund *b);
+void	iface_ip_down(struct bund *b);
+void	iface_ipv6_up(struct bund *b);
+void	iface_ipv6_down(struct bund *b);
+/*
+ * `open iface` / `close iface`: with `on-demand` enabled the interface is
+ * configured with `set iface addrs` and waits for traffic; the first
+ * qualifying outgoing packet opens the links of `set bundle links`.
+ * Without on-demand, open only logs an error (mpd5 behaviour).
+ */
+void	iface_open(struct bund *b);
+void	iface_close(struct bund *b);
+/*
+ * Give the kernel device the name in b->iface.ifname (`set iface name`).
+ * The rename happens at once, or, on kernels that cannot rename an
+ * interface that is up, the next time it goes down or up.  Returns 0 or
+ * -1 (logged; ifname reverts to the kernel's name).
+ */
+int	iface_rename(struct bund *b);
+/*
+ * The interface MTU rule (spec 4.4.2): an override wins; otherwise the
+ * negotiated MTU (0: 1500) capped by `set iface mtu`; an AAA Framed-MTU
+ * (0: none) caps the result.  Clamped to what Linux accepts (68..65535).
+ */
+int	iface_mtu_rule(int negotiated, int max_mtu, int override, int aaa_mtu);
+/* `show iface`: one "\t<dest/w>" line per installed AAA route. */
+void	iface_show_aaa_routes(struct cmd_ctx *ctx, const struct bund *b);
 
 #endif /* MPD_PPP_IFACE_H */
