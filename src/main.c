@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "auth/ippool.h"
+#include "auth/msoft.h"
 #include "auth/radsrv.h"
 #include "core/cfgfile.h"
 #include "core/defs.h"
@@ -28,6 +29,8 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "core/msg.h"
+#include "core/worker.h"
+#include "core/proc.h"
 #include "ctl/command.h"
 #include "ctl/conf.h"
 #include "ctl/console.h"
@@ -299,7 +302,9 @@ cleanup(void)
 	web_shutdown();
 	radsrv_shutdown();
 	link_shutdown_all();
+	worker_shutdown();
 	bund_shutdown_all();
+	proc_shutdown();
 	ippool_shutdown();
 	cfg_index_free();
 	ctl_global_free();
@@ -310,14 +315,10 @@ cleanup(void)
 		sig_fd = -1;
 	}
 	event_fini();
+	msoft_fini();
 }
 
-static void
-finish(void *arg)
-{
-	(void)arg;
-	event_stop();
-}
+static uint64_t		shutdown_deadline;
 
 /* Number of links that are not down (uplinks still to close). */
 static int
@@ -332,6 +333,21 @@ links_active(void)
 	return n;
 }
 
+/*
+ * During a graceful shutdown: stop once every link is down (the peers
+ * have seen their Terminate-Requests) or when the grace period is over.
+ */
+static void
+shutdown_check(void *arg)
+{
+	(void)arg;
+	if (links_active() == 0 || event_now_ms() >= shutdown_deadline) {
+		event_stop();
+		return;
+	}
+	timer_start(&shutdown_timer);
+}
+
 static void
 begin_shutdown(const char *reason, int code)
 {
@@ -341,18 +357,24 @@ begin_shutdown(const char *reason, int code)
 		return;
 	terminating = true;
 	exit_code = code;
-	for (i = 1; i < g_nlinks; i++)
-		if (g_links[i] != NULL && !g_links[i]->tmpl)
-			util_strlcpy(g_links[i]->down_reason, reason,
-			    sizeof(g_links[i]->down_reason));
 	active = links_active();
+	for (i = 1; i < g_nlinks; i++) {
+		struct link *l = g_links[i];
+
+		if (l == NULL || l->tmpl)
+			continue;
+		link_set_down_reason(l, reason);
+		/* A fatal shutdown tears down at once, without goodbyes. */
+		if (code == EX_MPD_OK && l->state != PHYS_STATE_DOWN)
+			link_close(l, reason);
+	}
 	if (code != EX_MPD_OK || active == 0) {
 		event_stop();
 		return;
 	}
-	/* Give the peers time to see the sessions close. */
-	timer_init(&shutdown_timer, "Shutdown",
-	    (uint32_t)(2000 * (active / 100 + 1)), finish, NULL);
+	/* mpd5 gives the peers 2 s per 100 uplinks to see the close. */
+	shutdown_deadline = event_now_ms() + 2000u * (unsigned)(active / 100 + 1);
+	timer_init(&shutdown_timer, "Shutdown", 100, shutdown_check, NULL);
 	timer_start(&shutdown_timer);
 }
 
@@ -509,7 +531,11 @@ main(int argc, char **argv)
 	log_open(opts.ident, !opts.background);
 	if (event_init() < 0)
 		return EX_MPD_UNAVAILABLE;
+	msoft_init();
 	console_init();
+	iface_layer_init();
+	link_layer_init();
+	bund_layers_init();
 	ctl_set_shutdown_hook(shutdown_request);
 	if (opts.background) {
 		if (daemonize() < 0) {

@@ -726,7 +726,7 @@ ctl_show_customer(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 		cmd_printf(ctx, "Interface:\n");
 		cmd_printf(ctx, "\tName            : %s\n", b->iface.ifname);
 		cmd_printf(ctx, "\tStatus          : %s\n",
-		    b->iface.up ? "UP" : (b->iface.dod ? "DoD" : "DOWN"));
+		    b->iface.up ? (b->iface.dod ? "DoD" : "UP") : "DOWN");
 		cmd_printf(ctx, "Bundle %s%s:\n", b->name, b->tmpl ?
 		    " (template)" : (b->stay ? " (static)" : ""));
 		cmd_printf(ctx, "\tStatus          : %s\n", b->open ? "OPEN" :
