@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "defs.h"
+#include "event.h"
 #include "../ctl/command.h"
 
 #define LOG_MAX_LINE	1000
@@ -97,13 +98,6 @@ log_open(const char *ident, int foreground)
 		    SOCK_NONBLOCK, 0);
 }
 
-void
-log_close(void)
-{
-	if (log_fd >= 0)
-		close(log_fd);
-	log_fd = -1;
-}
 
 void
 log_set_foreground(int on)
@@ -130,6 +124,111 @@ log_dropped(void)
 	return log_ndropped;
 }
 
+/*
+ * Lines the syslog socket could not take right away wait here, in order,
+ * until the socket is writable again.  The queue is bounded; beyond it
+ * lines are counted as dropped rather than blocking the daemon.
+ */
+#define LOG_QUEUE_MAX	2048
+
+struct log_pending {
+	char	*msg;
+	size_t	 len;
+};
+
+static struct log_pending log_queue[LOG_QUEUE_MAX];
+static unsigned		 log_qhead, log_qlen;
+static struct event	 log_wev;
+static bool		 log_connected;
+static time_t		 log_last_connect;
+
+/* (Re)connect to the syslog socket, at most once a second. */
+static bool
+log_connect(void)
+{
+	time_t now = time(NULL);
+
+	if (log_connected)
+		return true;
+	if (log_fd < 0 || now == log_last_connect)
+		return false;
+	log_last_connect = now;
+	if (connect(log_fd, (struct sockaddr *)&log_addr,
+	    sizeof(log_addr)) == 0)
+		log_connected = true;
+	return log_connected;
+}
+
+static void log_writable(int type, void *arg);
+
+static void
+log_queue_push(const char *msg, size_t len)
+{
+	struct log_pending *p;
+
+	if (log_qlen == LOG_QUEUE_MAX) {
+		log_ndropped++;
+		return;
+	}
+	p = &log_queue[(log_qhead + log_qlen) % LOG_QUEUE_MAX];
+	p->msg = malloc(len);
+	if (p->msg == NULL) {
+		log_ndropped++;
+		return;
+	}
+	memcpy(p->msg, msg, len);
+	p->len = len;
+	log_qlen++;
+	if (!event_is_registered(&log_wev))
+		(void)event_register(&log_wev, EV_WRITE, log_fd, 0,
+		    log_writable, NULL);
+}
+
+/* Send one datagram; 1 = sent, 0 = try later, -1 = give up on it. */
+static int
+log_send(const char *msg, size_t len)
+{
+	if (!log_connect())
+		return -1;
+	if (send(log_fd, msg, len, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
+		return 1;
+	if (errno == EAGAIN || errno == ENOBUFS)
+		return 0;
+	/* The syslog daemon went away; reconnect on a later line. */
+	log_connected = false;
+	return -1;
+}
+
+/* Flush the queue while the socket takes lines. */
+static void
+log_flush(void)
+{
+	while (log_qlen > 0) {
+		struct log_pending *p = &log_queue[log_qhead];
+		int r = log_send(p->msg, p->len);
+
+		if (r == 0)
+			break;
+		if (r < 0)
+			log_ndropped++;
+		free(p->msg);
+		p->msg = NULL;
+		log_qhead = (log_qhead + 1) % LOG_QUEUE_MAX;
+		log_qlen--;
+	}
+}
+
+static void
+log_writable(int type, void *arg)
+{
+	(void)type;
+	(void)arg;
+	log_flush();
+	if (log_qlen > 0 && !event_is_registered(&log_wev))
+		(void)event_register(&log_wev, EV_WRITE, log_fd, 0,
+		    log_writable, NULL);
+}
+
 static void
 log_syslog(const char *line, size_t len)
 {
@@ -149,12 +248,32 @@ log_syslog(const char *line, size_t len)
 	    log_ident, (int)len, line);
 	if (n > (int)sizeof(buf) - 1)
 		n = (int)sizeof(buf) - 1;
-	if (sendto(log_fd, buf, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL,
-	    (struct sockaddr *)&log_addr, sizeof(log_addr)) < 0) {
-		/* No syslog daemon (ENOENT/ECONNREFUSED) is normal here. */
-		if (errno == EAGAIN || errno == ENOBUFS)
-			log_ndropped++;
+	if (log_qlen > 0) {		/* keep the order */
+		log_queue_push(buf, (size_t)n);
+		return;
 	}
+	/* No syslog daemon (-1) is normal on these machines: drop quietly. */
+	if (log_send(buf, (size_t)n) == 0)
+		log_queue_push(buf, (size_t)n);
+}
+
+void
+log_close(void)
+{
+	/* Best effort: whatever the socket takes now, then let go. */
+	log_flush();
+	event_unregister(&log_wev);
+	while (log_qlen > 0) {
+		free(log_queue[log_qhead].msg);
+		log_queue[log_qhead].msg = NULL;
+		log_qhead = (log_qhead + 1) % LOG_QUEUE_MAX;
+		log_qlen--;
+	}
+	if (log_fd >= 0)
+		close(log_fd);
+	log_fd = -1;
+	log_connected = false;
+	log_last_connect = 0;
 }
 
 static void
