@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,7 +77,7 @@ read_first_line(int fd, pid_t pid, char *buf, size_t len)
 		waited = (t1.tv_sec - t0.tv_sec) * 1000 +
 		    (t1.tv_nsec - t0.tv_nsec) / 1000000;
 		if (waited >= SECRET_PROG_TIMEOUT_MS) {
-			kill(pid, SIGKILL);
+			kill(-pid, SIGKILL);	/* its process group */
 			log_printf(LG_AUTH, "mpd.secret: program timed out");
 			break;
 		}
@@ -110,7 +111,11 @@ secret_run_program(const char *cmd, const char *login, char *out,
     size_t len)
 {
 	char command[SECRET_MAX_PASS + SECRET_MAX_LOGIN + 8];
-	int fds[2], status, devnull;
+	char *const argv[] = { "sh", "-c", command, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, dflt;
+	int fds[2], status, rc;
 	pid_t pid;
 
 	out[0] = '\0';
@@ -119,21 +124,30 @@ secret_run_program(const char *cmd, const char *login, char *out,
 	snprintf(command, sizeof(command), "%s '%s'", cmd, login);
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return -1;
-	pid = fork();
-	if (pid < 0) {
+	/*
+	 * posix_spawn rather than fork: this runs in a worker thread whose
+	 * signals are blocked; the child gets a clean mask and default
+	 * dispositions, stdin on /dev/null and stdout on our pipe.
+	 */
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
+	    O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+	posix_spawnattr_init(&attr);
+	sigemptyset(&none);
+	sigfillset(&dflt);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &dflt);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
+	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+	rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	close(fds[1]);
+	if (rc != 0) {
 		close(fds[0]);
-		close(fds[1]);
 		return -1;
 	}
-	if (pid == 0) {
-		dup2(fds[1], STDOUT_FILENO);
-		devnull = open("/dev/null", O_RDONLY);
-		if (devnull >= 0)
-			dup2(devnull, STDIN_FILENO);
-		execl("/bin/sh", "sh", "-c", command, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
 	read_first_line(fds[0], pid, out, len);
 	close(fds[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
