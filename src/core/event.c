@@ -75,12 +75,28 @@ event_init(void)
 void
 event_fini(void)
 {
+	struct event *ev, *next;
+
+	/*
+	 * Handles still registered become plain inactive handles, so that a
+	 * module tearing down after the loop (the log's write event, say)
+	 * can unregister them harmlessly.
+	 */
+	for (ev = ev_list; ev != NULL; ev = next) {
+		next = ev->next;
+		ev->active = false;
+		ev->next = ev->prev = NULL;
+	}
+	ev_list = NULL;
+	nevents = 0;
 	if (ep_fd >= 0)
 		close(ep_fd);
 	ep_fd = -1;
 	mem_free(slots);
 	slots = NULL;
 	nslots = 0;
+	for (int i = 0; i < heap_len; i++)
+		heap[i]->heap_pos = 0;
 	mem_free(heap);
 	heap = NULL;
 	heap_len = heap_cap = 0;

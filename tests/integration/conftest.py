@@ -2,9 +2,22 @@
 Shared machinery for the mpd5 integration suite.
 
 Every test runs the real daemon binary ($MPD_BIN, default build/mpd5) in
-the foreground inside a private temporary directory:
+the foreground inside a private temporary directory and inside a fresh
+network namespace that the fixture creates for it (every bundle the daemon
+creates is a real TUN interface, and some configurations add addresses and
+routes to it; none of that may touch the host's namespace):
 
-    mpd5 -d <dir> -p <dir>/mpd.pid [label]
+    ip netns exec mpdi<pid>x<n> mpd5 -d <dir> -p <dir>/mpd.pid [label]
+
+`ip netns exec` execs, so the PID of the Popen is the daemon's (checked).
+The namespace has only `lo`, up; the console and web listen on 127.0.0.1
+in it.  Every client connection the tests make is created inside that
+namespace: Python sockets via in_netns(name) (setns(2) on the calling
+thread; the socket keeps its namespace afterwards), subprocesses via
+`ip netns exec`.  Console(port), http_get/http_request(port) and
+connect(port) look the namespace up from the port (ports are never handed
+out twice in a run), so tests need not name it.  The namespaces are
+deleted by the fixture's finalizer once their daemons have exited.
 
 with stdout/stderr captured to files in that directory and
 MPD_SYSLOG_SOCKET=<dir>/log.sock, where a LogSink (an AF_UNIX datagram
@@ -20,6 +33,9 @@ UBSan reports when it exits.
 """
 
 import base64
+import contextlib
+import ctypes
+import itertools
 import os
 import random
 import re
@@ -83,6 +99,136 @@ def free_port():
         if port not in _ports_given:
             _ports_given.add(port)
             return port
+
+
+# --------------------------------------------------------------------------
+# network namespaces
+# --------------------------------------------------------------------------
+
+CLONE_NEWNET = 0x40000000
+NETNS_DIR = "/var/run/netns"
+_libc = ctypes.CDLL("libc.so.6", use_errno=True)
+_netns_seq = itertools.count(1)
+_port_netns = {}            # daemon port -> namespace it listens in
+
+
+class NetnsError(RuntimeError):
+    """setns(2) failed (deliberately not an OSError: tests expecting a
+    refused connection must not pass because of it)."""
+
+
+def _setns(fd, what):
+    if _libc.setns(fd, CLONE_NEWNET) != 0:
+        e = ctypes.get_errno()
+        raise NetnsError("setns(%s): %s" % (what, os.strerror(e)))
+
+
+@contextlib.contextmanager
+def in_netns(name):
+    """
+    Run the body with the calling thread inside network namespace name
+    (None: stay where we are).  Sockets created in the body keep that
+    namespace after the thread has switched back.  Per thread, nestable.
+    """
+    if name is None:
+        yield
+        return
+    own = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
+    try:
+        fd = os.open(os.path.join(NETNS_DIR, name), os.O_RDONLY)
+        try:
+            _setns(fd, name)
+        finally:
+            os.close(fd)
+        try:
+            yield
+        finally:
+            _setns(own, "back to the caller's namespace")
+    finally:
+        os.close(own)
+
+
+def port_netns(port):
+    """The namespace a daemon port of this run lives in (or None)."""
+    return _port_netns.get(port)
+
+
+def connect(port, timeout=IO_TIMEOUT, netns=None):
+    """A TCP connection to 127.0.0.1:port in the port's namespace."""
+    with in_netns(netns or port_netns(port)):
+        return socket.create_connection(("127.0.0.1", port), timeout=timeout)
+
+
+def tcp_socket(port, netns=None):
+    """An unconnected TCP socket in the namespace of port."""
+    with in_netns(netns or port_netns(port)):
+        return socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+
+
+def netns_cmd(name, argv):
+    """argv run inside namespace name (`ip netns exec` execs argv)."""
+    return ["ip", "netns", "exec", name] + list(argv)
+
+
+def _ip(*args, check=True):
+    p = subprocess.run(["ip"] + list(args), stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=30)
+    if check and p.returncode != 0:
+        raise AssertionError("ip %s failed (%d): %s"
+                             % (" ".join(args), p.returncode,
+                                p.stderr.decode("latin-1")))
+    return p.stdout.decode("latin-1")
+
+
+def netns_add():
+    """Create a fresh namespace with lo up; returns its name."""
+    while True:
+        name = "mpdi%dx%d" % (os.getpid(), next(_netns_seq))
+        if not os.path.exists(os.path.join(NETNS_DIR, name)):
+            break                       # never reuse (or delete) a stranger's
+    _ip("netns", "add", name)
+    try:
+        _ip("-n", name, "link", "set", "lo", "up")
+    except AssertionError:
+        _ip("netns", "del", name, check=False)
+        raise
+    return name
+
+
+def netns_del(name):
+    for port in [p for p, n in _port_netns.items() if n == name]:
+        del _port_netns[port]
+    _ip("netns", "del", name, check=False)
+
+
+def netns_inode(name):
+    return os.stat(os.path.join(NETNS_DIR, name)).st_ino
+
+
+class NetnsSet:
+    """The namespaces one test created; all deleted by delete_all()."""
+
+    def __init__(self):
+        self.names = []
+
+    def new(self):
+        name = netns_add()
+        self.names.append(name)
+        return name
+
+    def delete_all(self):
+        while self.names:
+            netns_del(self.names.pop())
+
+
+@contextlib.contextmanager
+def temp_netns():
+    name = netns_add()
+    try:
+        yield name
+    finally:
+        netns_del(name)
 
 
 def wait_for(pred, timeout, what, interval=0.02):
@@ -152,13 +298,16 @@ def assert_no_sanitizer_report(text, who="mpd5"):
 
 
 def run_mpd_once(args, timeout=None, env_extra=None, cwd=None):
-    """Run the binary to completion (for -v, -h, usage and config errors)."""
+    """Run the binary to completion (for -v, -h, usage and config errors),
+    in a namespace of its own that is deleted afterwards."""
     env = sanitizer_env(dict(os.environ))
     if env_extra:
         env.update(env_extra)
-    p = subprocess.run([MPD_BIN] + list(args), stdin=subprocess.DEVNULL,
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       env=env, timeout=timeout or START_TIMEOUT, cwd=cwd)
+    with temp_netns() as ns:
+        p = subprocess.run(netns_cmd(ns, [MPD_BIN] + list(args)),
+                           stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           env=env, timeout=timeout or START_TIMEOUT, cwd=cwd)
     out = p.stdout.decode("latin-1")
     err = p.stderr.decode("latin-1")
     if ASAN:
@@ -266,14 +415,19 @@ class Console:
     After login, cmd(line) sends one line and returns the text the daemon
     printed for it (without the echoed command line and without the next
     prompt); self.context holds the name shown in the new prompt.
+
+    The connection is made in the network namespace of the daemon that
+    owns port (or netns, when given).
     """
 
     def __init__(self, port, user=None, password=None, host="127.0.0.1",
-                 timeout=IO_TIMEOUT, eol=b"\n"):
+                 timeout=IO_TIMEOUT, eol=b"\n", netns=None):
         self.port = port
         self.timeout = timeout
         self.eol = eol
-        self.sock = socket.create_connection((host, port), timeout=timeout)
+        with in_netns(netns or port_netns(port)):
+            self.sock = socket.create_connection((host, port),
+                                                 timeout=timeout)
         self.raw = b""          # everything received, unfiltered
         self.buf = b""          # unconsumed, telnet-stripped
         self._pending = b""     # undecoded tail (partial IAC)
@@ -423,8 +577,8 @@ class HttpResponse:
         return "<HttpResponse %s %r>" % (self.status, self.raw[:300])
 
 
-def http_request(port, raw_request, timeout=IO_TIMEOUT):
-    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+def http_request(port, raw_request, timeout=IO_TIMEOUT, netns=None):
+    s = connect(port, timeout=timeout, netns=netns)
     try:
         s.sendall(raw_request)
         chunks = []
@@ -442,13 +596,15 @@ def http_request(port, raw_request, timeout=IO_TIMEOUT):
         s.close()
 
 
-def http_get(port, path, auth=None, timeout=IO_TIMEOUT, extra_headers=""):
+def http_get(port, path, auth=None, timeout=IO_TIMEOUT, extra_headers="",
+             netns=None):
     req = "GET %s HTTP/1.0\r\nHost: 127.0.0.1:%d\r\n" % (path, port)
     if auth is not None:
         tok = base64.b64encode(("%s:%s" % auth).encode()).decode()
         req += "Authorization: Basic %s\r\n" % tok
     req += extra_headers + "\r\n"
-    return HttpResponse(http_request(port, req.encode("latin-1"), timeout))
+    return HttpResponse(http_request(port, req.encode("latin-1"), timeout,
+                                     netns=netns))
 
 
 # --------------------------------------------------------------------------
@@ -477,15 +633,23 @@ def startup_conf(extra="", console=True, web=True, users=True):
 
 
 class Mpd:
-    """One daemon instance in its own directory."""
+    """
+    One daemon instance in its own directory.  With netns (the fixtures
+    always give one) it runs inside that network namespace, and its ports
+    are registered so that the client helpers connect inside it.
+    """
 
     def __init__(self, workdir, conf=None, secret=None, label=None,
                  args=(), stdin_pipe=False, log_sink=True, pidfile=None,
-                 files=None, env=None, write_conf=True):
+                 files=None, env=None, write_conf=True, netns=None):
         self.dir = workdir
         os.makedirs(self.dir, exist_ok=True)
+        self.netns = netns
         self.console_port = free_port()
         self.web_port = free_port()
+        if netns is not None:
+            _port_netns[self.console_port] = netns
+            _port_netns[self.web_port] = netns
         self.conf_path = os.path.join(self.dir, "mpd.conf")
         self.pidfile = pidfile or os.path.join(self.dir, "mpd.pid")
         self.log_path = os.path.join(self.dir, "log.sock")
@@ -529,7 +693,31 @@ class Mpd:
         cmd = [MPD_BIN, "-d", self.dir, "-p", self.pidfile] + self.args
         if self.label:
             cmd.append(self.label)
+        if self.netns is not None:
+            cmd = netns_cmd(self.netns, cmd)
         return cmd
+
+    def execed(self):
+        """True once the PID runs the mpd5 binary (`ip netns exec` has
+        exec'd it) -- in the expected namespace."""
+        try:
+            exe = os.readlink("/proc/%d/exe" % self.pid)
+        except OSError:
+            return False
+        if exe != os.path.realpath(MPD_BIN):
+            return False
+        if self.netns is not None:
+            try:
+                ino = os.stat("/proc/%d/ns/net" % self.pid).st_ino
+            except OSError:
+                return False
+            assert ino == netns_inode(self.netns), (
+                "pid %d runs mpd5 outside namespace %s"
+                % (self.pid, self.netns))
+        return True
+
+    def signals_ready(self):
+        return self.execed() and sigterm_ready(self.pid)
 
     def start(self, ready="console", timeout=START_TIMEOUT):
         env = sanitizer_env(dict(os.environ))
@@ -543,17 +731,26 @@ class Mpd:
             stdout=self._out, stderr=self._err, env=env, cwd=self.dir)
         if ready == "console":
             self.wait_console(timeout)
+            self.assert_execed()
         elif ready == "prompt":
             self.wait_output(lambda t: re.search(r"\[[^\]\r\n]*\] ", t),
                              timeout, "the stdin console prompt")
+            self.assert_execed()
         elif ready == "signals":
-            wait_for(lambda: self.exited() or sigterm_ready(self.pid),
+            wait_for(lambda: self.exited() or self.signals_ready(),
                      timeout, "SIGTERM handling")
         elif ready is None:
             pass
         else:
             raise ValueError(ready)
         return self
+
+    def assert_execed(self):
+        """The Popen PID is the daemon itself (not a wrapper)."""
+        if not self.exited():
+            assert self.execed(), (
+                "pid %d is not mpd5 (%s)" % (
+                    self.pid, os.readlink("/proc/%d/exe" % self.pid)))
 
     def exited(self):
         if self.proc is None:
@@ -604,7 +801,7 @@ class Mpd:
     def stop(self, expect=0, timeout=STOP_TIMEOUT):
         """SIGTERM by PID, wait, check exit code and sanitizer output."""
         if self.alive():
-            wait_for(lambda: self.exited() or sigterm_ready(self.pid),
+            wait_for(lambda: self.exited() or self.signals_ready(),
                      timeout, "SIGTERM handling before stop")
             if self.alive():
                 os.kill(self.pid, signal.SIGTERM)
@@ -690,6 +887,14 @@ class Mpd:
     def get(self, path, auth=ADMIN, **kw):
         return http_get(self.web_port, path, auth=auth, **kw)
 
+    def connect(self, port=None, **kw):
+        """Raw TCP connection (default: the console) in the namespace."""
+        return connect(port or self.console_port, **kw)
+
+    def nsexec_cmd(self, argv):
+        """argv wrapped to run inside this daemon's namespace."""
+        return netns_cmd(self.netns, argv) if self.netns else list(argv)
+
     def cleanup(self):
         if self.proc is not None and self.proc.poll() is None:
             self.kill_hard()
@@ -713,11 +918,28 @@ def workdir():
 
 
 @pytest.fixture
-def mpd_factory(request, workdir):
+def netns_set():
     """
-    make(**kw) -> Mpd (not started).  At teardown every daemon still
+    new() -> name of a fresh network namespace (lo up).  Every namespace
+    made is deleted at teardown, which runs after that of the fixtures
+    using this one (mpd_factory stops its daemons first).
+    """
+    ns = NetnsSet()
+    try:
+        yield ns
+    finally:
+        ns.delete_all()
+
+
+@pytest.fixture
+def mpd_factory(request, workdir, netns_set):
+    """
+    make(**kw) -> Mpd (not started), running in a fresh network namespace
+    of its own -- or in netns=NAME, e.g. netns=other.netns to share a
+    daemon's namespace.  At teardown every daemon still
     running is stopped with SIGTERM and must exit 0 (sanitizer-clean
     under MPD_ASAN=1); on a test failure each daemon's output is printed.
+    The namespaces are deleted after that (netns_set's teardown).
     """
     made = []
     counter = [0]
@@ -725,6 +947,8 @@ def mpd_factory(request, workdir):
     def make(**kw):
         counter[0] += 1
         d = os.path.join(workdir, "mpd%d" % counter[0])
+        if kw.get("netns") is None:
+            kw["netns"] = netns_set.new()
         m = Mpd(d, **kw)
         made.append(m)
         return m

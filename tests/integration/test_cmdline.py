@@ -119,7 +119,8 @@ def test_pid_file_written_and_removed_at_exit(mpd):
 
 
 def test_second_instance_same_pidfile_exits_69(mpd, mpd_factory):
-    m2 = mpd_factory(pidfile=mpd.pidfile)
+    # same host as far as the daemons can tell: same network namespace
+    m2 = mpd_factory(pidfile=mpd.pidfile, netns=mpd.netns)
     m2.start(ready=None)
     rc = m2.wait_exit()
     m2.check_exit(69)
@@ -135,7 +136,8 @@ def test_second_instance_same_pidfile_exits_69(mpd, mpd_factory):
 @pytest.mark.slow
 def test_kill_option_replaces_running_daemon(mpd, mpd_factory):
     old = mpd
-    new = mpd_factory(pidfile=old.pidfile, args=["-k"])
+    # the replacement runs next to the old daemon: same network namespace
+    new = mpd_factory(pidfile=old.pidfile, args=["-k"], netns=old.netns)
     new.start(ready="console", timeout=40)
     # the old daemon got SIGTERM and exited normally
     assert old.wait_exit() == 0

@@ -3,7 +3,6 @@ Telnet console (surface spec sections 4.0, 4.1, 5.10, 6, 8, 10.2).
 """
 
 import re
-import socket
 
 import pytest
 
@@ -19,8 +18,7 @@ def lines(text):
 # ---- connection, banner, login ----
 
 def test_banner_and_telnet_negotiation_bytes(mpd):
-    s = socket.create_connection(("127.0.0.1", mpd.console_port),
-                                 timeout=IO_TIMEOUT)
+    s = mpd.connect(mpd.console_port, timeout=IO_TIMEOUT)
     data = b""
     while b"Username: " not in data:
         d = s.recv(4096)

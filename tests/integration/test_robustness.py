@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from conftest import (ADMIN, IO_TIMEOUT, SLOWDOWN, USER, Console,
-                      http_get, rand_bytes, wait_for)
+from conftest import (ADMIN, IO_TIMEOUT, SLOWDOWN, USER, Console, connect,
+                      http_get, rand_bytes, tcp_socket, wait_for)
 
 
 class Drain(threading.Thread):
@@ -62,8 +62,7 @@ def blast(port, data, login=None, chunk=16384, check_session=False):
             c = Console(port, login[0], login[1])
             s = c.sock
         else:
-            s = socket.create_connection(("127.0.0.1", port),
-                                         timeout=IO_TIMEOUT)
+            s = connect(port, timeout=IO_TIMEOUT)
         s.settimeout(None)
         dr = Drain(s)
         try:
@@ -156,7 +155,7 @@ def open_and_drop(port, total, batch, payloads):
     while done < total:
         socks = []
         for _ in range(min(batch, total - done)):
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s = tcp_socket(port)
             s.settimeout(IO_TIMEOUT)
             s.connect(("127.0.0.1", port))
             socks.append(s)
@@ -236,7 +235,7 @@ def test_web_client_that_never_reads(mpd):
     hogs = []
     q = "&".join(["help"] * 50)
     for _ in range(20):
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s = tcp_socket(mpd.web_port)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         s.connect(("127.0.0.1", mpd.web_port))
         import base64
@@ -258,7 +257,7 @@ def test_web_client_that_never_reads(mpd):
 
 
 def test_idle_connections_do_not_block_others(mpd):
-    idle = [socket.create_connection(("127.0.0.1", p))
+    idle = [connect(p, timeout=None)
             for p in (mpd.console_port, mpd.web_port) for _ in range(10)]
     try:
         still_serving(mpd)

@@ -3,7 +3,8 @@ Logging through a real rsyslogd (surface spec 8; ENVIRONMENT.md section 9).
 
 rsyslogd runs with a private configuration and a private imuxsock socket
 (no /dev/log involved); the daemon is pointed at it with
-MPD_SYSLOG_SOCKET.  Lines tagged `mpd` go to <dir>/mpd.log.
+MPD_SYSLOG_SOCKET.  Lines tagged `mpd` go to <dir>/mpd.log.  rsyslogd runs
+in a fresh network namespace (rsyslog["netns"]), which the daemon shares.
 """
 
 import os
@@ -14,13 +15,13 @@ import subprocess
 
 import pytest
 
-from conftest import ADMIN, IO_TIMEOUT, Console, wait_for
+from conftest import ADMIN, IO_TIMEOUT, Console, netns_cmd, wait_for
 
 RSYSLOGD = shutil.which("rsyslogd") or "/usr/sbin/rsyslogd"
 
 
 @pytest.fixture
-def rsyslog(workdir):
+def rsyslog(workdir, netns_set):
     if not os.path.exists(RSYSLOGD):
         pytest.skip("rsyslogd is not installed")
     d = os.path.join(workdir, "rs")
@@ -40,8 +41,9 @@ def rsyslog(workdir):
             "  stop\n"
             "}\n"
             '*.* action(type="omfile" file="%s")\n' % (d, sock, log, other))
-    p = subprocess.Popen([RSYSLOGD, "-n", "-f", conf, "-i",
-                          os.path.join(d, "rsyslogd.pid")],
+    ns = netns_set.new()
+    p = subprocess.Popen(netns_cmd(ns, [RSYSLOGD, "-n", "-f", conf, "-i",
+                                        os.path.join(d, "rsyslogd.pid")]),
                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT)
     try:
@@ -49,7 +51,7 @@ def rsyslog(workdir):
                  IO_TIMEOUT, "rsyslogd socket %s" % sock)
         if p.poll() is not None:
             pytest.fail("rsyslogd exited: %s" % p.stdout.read().decode())
-        yield {"sock": sock, "log": log, "dir": d}
+        yield {"sock": sock, "log": log, "dir": d, "netns": ns}
     finally:
         if p.poll() is None:
             os.kill(p.pid, signal.SIGTERM)
@@ -70,7 +72,7 @@ def read(path):
 
 @pytest.mark.slow
 def test_rsyslog_receives_daemon_lines(mpd_factory, rsyslog):
-    m = mpd_factory(log_sink=False,
+    m = mpd_factory(log_sink=False, netns=rsyslog["netns"],
                     env={"MPD_SYSLOG_SOCKET": rsyslog["sock"]})
     m.log_path = rsyslog["sock"]
     m.start()

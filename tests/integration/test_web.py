@@ -6,7 +6,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 
@@ -294,7 +293,7 @@ def test_oversized_header_100k(mpd):
 
 
 def test_partial_request_does_not_block_others(mpd):
-    s = socket.create_connection(("127.0.0.1", mpd.web_port))
+    s = mpd.connect(mpd.web_port, timeout=None)
     s.sendall(b"GET / HTTP/1.0\r\nHost: x\r\n")    # never finished
     try:
         for _ in range(5):
@@ -315,13 +314,13 @@ def test_chromium_renders_status_table(mpd, workdir):
     c.cmd("create link static CRL pppoe")
     ud = tempfile.mkdtemp(prefix="chr-", dir=workdir)
     try:
-        p = subprocess.run(
+        p = subprocess.run(mpd.nsexec_cmd(
             [chromium, "--headless", "--no-sandbox", "--disable-gpu",
              "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update",
              "--disable-sync", "--user-data-dir=" + ud, "--dump-dom",
              "http://%s:%s@127.0.0.1:%d/" % (ADMIN[0], ADMIN[1],
-                                             mpd.web_port)],
+                                             mpd.web_port)]),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=90)
     finally:
         shutil.rmtree(ud, ignore_errors=True)
