@@ -403,6 +403,14 @@ event_loop(void)
 
 	stopping = false;
 	while (!stopping) {
+		/*
+		 * Deliver deferred messages before sleeping: whatever was
+		 * queued by the previous round (or by mpd.conf before the
+		 * loop started) must not wait for the next fd event.
+		 */
+		busy = idle_fn != NULL ? idle_fn() : false;
+		if (stopping)
+			break;
 		n = epoll_wait(ep_fd, evs, EV_MAX_BATCH, next_timeout(busy));
 		if (n < 0) {
 			if (errno != EINTR) {
@@ -414,7 +422,6 @@ event_loop(void)
 		for (i = 0; i < n; i++)
 			dispatch(evs[i].data.fd, evs[i].events);
 		timers_run();
-		busy = idle_fn != NULL ? idle_fn() : false;
 	}
 	return 0;
 }
