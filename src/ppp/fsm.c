@@ -77,11 +77,12 @@
  *    a Nak/Reject would make us send one more, the negotiation "is not
  *    converging" and fails.  The RFC would loop as long as the peer
  *    keeps answering.
- *  - Max-Failure (RFC 1661 4.6) counts every Nak and Reject we send
- *    since our last Ack.  At zero, Naks are turned into Rejects of the
- *    same options (as the RFC says); after another Max-Failure Rejects
- *    without an Ack the negotiation fails, so a peer insisting on
- *    rejected options cannot loop forever either.
+ *  - Max-Failure (RFC 1661 4.6) counts the Naks we send without an Ack;
+ *    at zero, Naks are turned into Rejects of the same options, as the
+ *    RFC says (Rejects themselves do not count).  In addition, after
+ *    three times Max-Failure Naks and Rejects without an Ack the
+ *    negotiation fails, so a peer insisting on rejected options cannot
+ *    loop forever.
  *  - Terminate-Ack carries the identifier of the packet it answers
  *    (RFC 1661 5.5); mpd5 used a fresh one.  Code-Reject carries the
  *    whole rejected packet from its Code field (RFC 1661 5.6), truncated
@@ -415,6 +416,7 @@ fsm_start_negotiation(struct fsm *f)
 {
 	fsm_irc(f, f->max_configure);
 	f->failure = f->max_failure;
+	f->unacked = 0;
 	f->config = f->max_configure;
 }
 
@@ -820,12 +822,12 @@ fsm_recv_configreq(struct fsm *f, uint8_t id, const uint8_t *opts,
 	acked = d.naklen == 0 && d.rejlen == 0;
 
 	/*
-	 * Departure (see top): Max-Failure counts Naks and Rejects since
-	 * our last Ack; exhausted, Naks become Rejects; exhausted twice
-	 * over, the negotiation fails.
+	 * Max-Failure counts Naks since our last Ack; exhausted, Naks become
+	 * Rejects.  Departure (see top): too many Naks and Rejects without
+	 * an Ack and the negotiation fails.
 	 */
 	if (!acked) {
-		if (f->failure <= -f->max_failure) {
+		if (f->unacked >= 3 * f->max_failure) {
 			FSM_LOG(f, fsm_log1(f), "not converging");
 			fsm_failure(f, FSM_FAIL_NEGOT_FAILURE);
 			return;
@@ -866,12 +868,14 @@ fsm_recv_configreq(struct fsm *f, uint8_t id, const uint8_t *opts,
 	if (acked) {
 		fsm_send_reply(f, FSM_CODE_CONFIGACK, id, d.ack, d.acklen);
 		f->failure = f->max_failure;
+		f->unacked = 0;
 	} else if (d.rejlen > 0) {
 		fsm_send_reply(f, FSM_CODE_CONFIGREJ, id, d.rej, d.rejlen);
-		f->failure--;
+		f->unacked++;
 	} else {
 		fsm_send_reply(f, FSM_CODE_CONFIGNAK, id, d.nak, d.naklen);
 		f->failure--;
+		f->unacked++;
 	}
 
 	switch (old) {

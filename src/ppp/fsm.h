@@ -188,7 +188,8 @@ struct fsm {
 	uint8_t			 reqid;		/* id of our last Conf-Req */
 	uint8_t			 lastid;	/* id generator */
 	int			 restart;	/* restart counter */
-	int			 failure;	/* Max-Failure counter */
+	int			 failure;	/* Max-Failure counter (Naks) */
+	int			 unacked;	/* Naks + Rejects since an Ack */
 	int			 config;	/* Conf-Reqs left unacked */
 	int			 max_configure;
 	int			 max_terminate;

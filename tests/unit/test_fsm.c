@@ -551,7 +551,9 @@ test_restart_exhaustion(void **state)
 
 /*
  * Max-Failure: Naks until the counter is exhausted, then the same
- * options rejected unmodified, then failure.  An Ack resets the count.
+ * options rejected unmodified (Rejects do not count toward Max-Failure),
+ * then failure after three times Max-Failure answers without an Ack.
+ * An Ack resets the count.
  */
 static void
 test_max_failure(void **state)
@@ -572,7 +574,7 @@ test_max_failure(void **state)
 		assert_int_equal(last_len, 8);
 		assert_int_equal(last_pkt[6], 0x12);
 	}
-	for (i = 0; i < FSM_DEF_MAX_FAILURE; i++) {
+	for (i = 0; i < 2 * FSM_DEF_MAX_FAILURE; i++) {
 		rx(&f, 1, (uint8_t)(10 + i), req, sizeof(req));
 		assert_int_equal(last_pkt[0], FSM_CODE_CONFIGREJ);
 		assert_int_equal(last_pkt[1], 10 + i);
@@ -581,7 +583,7 @@ test_max_failure(void **state)
 		assert_int_equal(f.state, FSM_ST_REQSENT);
 	}
 	last_len = 0;
-	rx(&f, 1, 20, req, sizeof(req));
+	rx(&f, 1, 30, req, sizeof(req));
 	assert_int_equal(last_len, 0);		/* no answer */
 	assert_int_equal(f.state, FSM_ST_STOPPED);
 	assert_int_equal(last_fail, FSM_FAIL_NEGOT_FAILURE);
