@@ -83,7 +83,7 @@ struct udp_state {
 	struct u_addr		 peer_addr;	/* current peer */
 	uint16_t		 peer_port;
 	struct udp_listener	*lsn;		/* where we accept calls */
-	const struct udp_listener *via;	/* listener of the current call */
+	struct udp_listener	*via;	/* listener of the current call */
 	struct event		 ev_read;
 	struct timer		 report_timer;	/* outcome of udp_open() */
 	uint64_t		 tx_frames, tx_drops, rx_frames, rx_drops;
@@ -96,6 +96,9 @@ static struct timer		 udp_sync_timer;
 static void	udp_listen_schedule(void);
 static void	udp_read_event(int type, void *arg);
 static void	udp_listener_event(int type, void *arg);
+struct udp_listener;
+static void	udp_dispatch(struct udp_listener *ls, const struct u_addr *a,
+		    uint16_t port, const uint8_t *p, size_t len);
 static void	udp_report(void *arg);
 
 /* ---- configuration ---- */
@@ -446,7 +449,13 @@ udp_read_event(int type, void *arg)
 
 	(void)type;
 	for (i = 0; i < UDP_READS_PER_EVENT; i++) {
-		r = recv(st->fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
+		struct sockaddr_storage ss;
+		socklen_t slen = sizeof(ss);
+		struct u_addr a;
+		uint16_t port;
+
+		r = recvfrom(st->fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC,
+		    (struct sockaddr *)&ss, &slen);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -459,6 +468,22 @@ udp_read_event(int type, void *arg)
 		if ((size_t)r > UDP_FRAME_MAX) {
 			st->rx_drops++;	/* truncated: overlong */
 			continue;
+		}
+		/*
+		 * An incoming call's socket shares the listener's port and was
+		 * bound before it was connected: in that window it can catch
+		 * another new peer's datagrams.  Those go where the listener
+		 * would have sent them.
+		 */
+		if (st->via != NULL) {
+			phys_sockaddr_parse(&ss, &a, &port);
+			if (a.family != AF_UNSPEC && (port != st->peer_port ||
+			    !phys_addr_equal(&a, &st->peer_addr))) {
+				udp_dispatch(st->via, &a, port, buf, (size_t)r);
+				if (st->fd < 0 || st->gen != gen)
+					return;
+				continue;
+			}
 		}
 		udp_deliver(st, buf, (size_t)r);
 		if (st->fd < 0 || st->gen != gen)
@@ -678,7 +703,6 @@ udp_listener_event(int type, void *arg)
 	struct sockaddr_storage ss;
 	socklen_t slen = sizeof(ss);
 	uint8_t buf[UDP_FRAME_MAX + 1];
-	struct udp_state *st;
 	struct u_addr a;
 	uint16_t port;
 	ssize_t r;
@@ -696,12 +720,21 @@ udp_listener_event(int type, void *arg)
 	phys_sockaddr_parse(&ss, &a, &port);
 	if (a.family == AF_UNSPEC)
 		return;
-	st = udp_find_call(ls, &a, port);
+	udp_dispatch(ls, &a, port, buf, (size_t)r);
+}
+
+/* A datagram for listener ls from (a, port): its call, or a new one. */
+static void
+udp_dispatch(struct udp_listener *ls, const struct u_addr *a, uint16_t port,
+    const uint8_t *p, size_t len)
+{
+	struct udp_state *st = udp_find_call(ls, a, port);
+
 	if (st != NULL) {
-		udp_deliver(st, buf, (size_t)r);
+		udp_deliver(st, p, len);
 		return;
 	}
-	udp_incoming(ls, &a, port, buf, (size_t)r);
+	udp_incoming(ls, a, port, p, len);
 }
 
 /* Listening sockets follow the configuration (see tcp_listen_sync()). */
