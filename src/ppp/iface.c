@@ -593,6 +593,18 @@ iface_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 		/* Routes from the AAA result (RADIUS, ext-auth). */
 		cmd_printf(ctx, "Dynamic routes via peer:\n");
 		iface_show_aaa_routes(ctx, b);
+		/*
+		 * The per-session ACL sections (RADIUS mpd-rule/pipe/queue/
+		 * table/filter/limit, spec 9.4) keep mpd5's headings so that
+		 * scripts reading this screen find them; they list nothing
+		 * until those attributes are supported.
+		 */
+		cmd_printf(ctx, "IPFW pipes:\n");
+		cmd_printf(ctx, "IPFW queues:\n");
+		cmd_printf(ctx, "IPFW tables:\n");
+		cmd_printf(ctx, "IPFW rules:\n");
+		cmd_printf(ctx, "Traffic filters:\n");
+		cmd_printf(ctx, "Traffic limits:\n");
 	}
 	return CMD_OK;
 }
