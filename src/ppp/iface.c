@@ -381,6 +381,8 @@ iface_cmd_descr(struct cmd_ctx *ctx, int ac, char **av, const void *arg)
 	c->descr = NULL;
 	if (ac == 1 && av[0][0] != '\0')
 		c->descr = mem_strdup("iface", av[0]);
+	if (!ctx->bund->tmpl)
+		iface_conf_changed(ctx->bund);
 	return CMD_OK;
 }
 
@@ -396,6 +398,8 @@ iface_cmd_group(struct cmd_ctx *ctx, int ac, char **av, const void *arg)
 		return CMD_ERR_USAGE;
 	if (ac == 0 || av[0][0] == '\0') {
 		c->group[0] = '\0';
+		if (!ctx->bund->tmpl)
+			iface_conf_changed(ctx->bund);
 		return CMD_OK;
 	}
 	n = strlen(av[0]);
@@ -406,6 +410,8 @@ iface_cmd_group(struct cmd_ctx *ctx, int ac, char **av, const void *arg)
 		return cmd_error(ctx,
 		    "Group name %s may not end with a digit", av[0]);
 	util_strlcpy(c->group, av[0], sizeof(c->group));
+	if (!ctx->bund->tmpl)
+		iface_conf_changed(ctx->bund);
 	return CMD_OK;
 }
 

@@ -176,4 +176,10 @@ int	iface_mtu_rule(int negotiated, int max_mtu, int override, int aaa_mtu);
 /* `show iface`: one "\t<dest/w>" line per installed AAA route. */
 void	iface_show_aaa_routes(struct cmd_ctx *ctx, const struct bund *b);
 
+/*
+ * `set iface description` / `set iface group` changed: apply them to the
+ * existing interface now (iface_run.c).
+ */
+void	iface_conf_changed(struct bund *b);
+
 #endif /* MPD_PPP_IFACE_H */

@@ -101,6 +101,7 @@ struct iface_run {
 	struct u_addr		 proxy_ip;
 	struct iface_rt		*routes;
 	char			 alias[256];		/* description set */
+	char			 group[IFNAMSIZ];	/* group name applied */
 	struct iface_script_ctx	 sctx4, sctx6;		/* script arguments */
 	/* dial-on-demand */
 	struct mbuf		*dod_pkt;
@@ -234,6 +235,8 @@ iface_rename(struct bund *b)
 	return 0;
 }
 
+static void iface_update_group(struct bund *b);
+
 /* Set IFLA_IFALIAS to the expanded description when it changed. */
 static void
 iface_update_descr(struct bund *b)
@@ -245,6 +248,7 @@ iface_update_descr(struct bund *b)
 
 	if (r == NULL || idx <= 0)
 		return;
+	iface_update_group(b);		/* same moments as the description */
 	if (b->iface.up && !b->iface.dod)
 		ad = iface_aaa(b);
 	buf[0] = '\0';
@@ -261,6 +265,50 @@ iface_update_descr(struct bund *b)
 		    b->name, b->iface.ifname);
 	else
 		util_strlcpy(r->alias, buf, sizeof(r->alias));
+}
+
+void
+iface_conf_changed(struct bund *b)
+{
+	iface_update_descr(b);
+}
+
+/*
+ * `set iface group` (or the AAA group): FreeBSD interface groups are
+ * names; Linux groups are numbers, named in iproute2's group file, so a
+ * name is mapped through that file (or taken as a number).
+ */
+static void
+iface_update_group(struct bund *b)
+{
+	struct iface_run *r = b->iface.run;
+	const struct auth_data *ad = NULL;
+	const char *name;
+	uint32_t num;
+	int idx = iface_ifindex(b);
+
+	if (r == NULL || idx <= 0)
+		return;
+	if (b->iface.up && !b->iface.dod)
+		ad = iface_aaa(b);
+	name = ad != NULL && ad->iface_group[0] != '\0' ? ad->iface_group :
+	    b->iface_conf.group;
+	if (strcmp(name, r->group) == 0)
+		return;
+	util_strlcpy(r->group, name, sizeof(r->group));
+	if (*name == '\0')
+		num = 0;		/* the default group */
+	else if (netif_group_number(name, "/etc/iproute2/group", &num) < 0 &&
+	    netif_group_number(name, "/usr/share/iproute2/group", &num) < 0) {
+		log_printf(LG_ERR, "[%s] IFACE: group \"%s\" is not a number "
+		    "nor named in /etc/iproute2/group", b->name, name);
+		return;
+	}
+	log_msg(LG_IFACE2, "[%s] IFACE: Set group %s (%u)", b->name, name,
+	    num);
+	if (netif_set_group(idx, num) < 0)
+		log_perr(LG_ERR, "[%s] IFACE: can't set group of %s", b->name,
+		    b->iface.ifname);
 }
 
 /* ---- addresses, proxy-ARP, routes ---- */

@@ -27,6 +27,8 @@
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -285,6 +287,7 @@ netif_link_set_init(struct netif_link_set *s)
 	memset(s, 0, sizeof(*s));
 	s->up = -1;
 	s->addr_gen_mode = -1;
+	s->group = -1;
 }
 
 int
@@ -323,6 +326,8 @@ netif_build_link(uint8_t *buf, size_t cap, uint32_t seq, int ifindex,
 			return -1;
 		nlb_attr(&b, IFLA_IFALIAS, s->alias, n);
 	}
+	if (s->group >= 0)
+		nlb_attr_u32(&b, IFLA_GROUP, (uint32_t)s->group);
 	if (s->addr_gen_mode >= 0) {
 		mode = (uint8_t)s->addr_gen_mode;
 		spec = nlb_nest(&b, IFLA_AF_SPEC);
@@ -961,6 +966,48 @@ netif_set_alias(int ifindex, const char *alias)
 	netif_link_set_init(&s);
 	s.alias = alias;
 	return netif_link_change(ifindex, &s);
+}
+
+int
+netif_set_group(int ifindex, uint32_t group)
+{
+	struct netif_link_set s;
+
+	netif_link_set_init(&s);
+	s.group = group;
+	return netif_link_change(ifindex, &s);
+}
+
+int
+netif_group_number(const char *name, const char *path, uint32_t *out)
+{
+	char line[256], gname[128];
+	unsigned long num;
+	char *end;
+	FILE *f;
+
+	if (name == NULL || *name == '\0')
+		return -1;
+	num = strtoul(name, &end, 0);
+	if (*end == '\0' && num <= UINT32_MAX) {
+		*out = (uint32_t)num;
+		return 0;
+	}
+	f = fopen(path, "r");
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (line[0] == '#')
+			continue;
+		if (sscanf(line, "%lu %127s", &num, gname) == 2 &&
+		    num <= UINT32_MAX && strcmp(gname, name) == 0) {
+			fclose(f);
+			*out = (uint32_t)num;
+			return 0;
+		}
+	}
+	fclose(f);
+	return -1;
 }
 
 static int

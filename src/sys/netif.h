@@ -70,6 +70,7 @@ struct netif_link_set {
 	int		 mtu;		/* IFLA_MTU; 0: keep */
 	int		 up;		/* 1 up, 0 down, -1 keep */
 	int		 addr_gen_mode;	/* IPv6 IN6_ADDR_GEN_MODE_*; -1: keep */
+	int64_t		 group;		/* IFLA_GROUP; -1: keep */
 };
 
 /* Initialise s to "change nothing". */
@@ -174,6 +175,14 @@ int	netif_set_up(int ifindex, bool up);
 /* Rename; Linux refuses while the interface is up (EBUSY). */
 int	netif_rename(int ifindex, const char *name);
 int	netif_set_alias(int ifindex, const char *alias);
+/* Put the interface into numeric group (ip link set ... group N). */
+int	netif_set_group(int ifindex, uint32_t group);
+/*
+ * The number of an interface group given by name: a decimal number, or a
+ * name listed in iproute2's group file ("<number> <name>" lines) at path.
+ * Returns 0, or -1 when the name is unknown.  Pure apart from the file.
+ */
+int	netif_group_number(const char *name, const char *path, uint32_t *out);
 /* State of one interface. */
 int	netif_link_get(int ifindex, struct netif_link *out);
 

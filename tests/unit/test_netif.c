@@ -8,6 +8,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -489,6 +492,39 @@ test_parse_malformed(void **state)
 	}
 }
 
+/* Interface groups: numbers, names from an iproute2 group file. */
+static void
+test_group(void **state)
+{
+	char path[] = "/tmp/mpd-group-XXXXXX";
+	uint8_t buf[512];
+	uint32_t num;
+	FILE *f;
+	int fd, len;
+	struct netif_link_set ls;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs("# comment\n0\tdefault\n7 customers\n", f);
+	fclose(f);
+	assert_int_equal(netif_group_number("42", path, &num), 0);
+	assert_int_equal(num, 42);
+	assert_int_equal(netif_group_number("customers", path, &num), 0);
+	assert_int_equal(num, 7);
+	assert_int_equal(netif_group_number("nosuch", path, &num), -1);
+	assert_int_equal(netif_group_number("", path, &num), -1);
+	unlink(path);
+	/* IFLA_GROUP (27) carried as a u32 in the change request */
+	netif_link_set_init(&ls);
+	ls.group = 7;
+	len = netif_build_link(buf, sizeof(buf), 1, 3, &ls);
+	assert_true(len > 0);
+	assert_non_null(memmem(buf, (size_t)len,
+	    "\x08\x00\x1b\x00\x07\x00\x00\x00", 8));
+}
+
 int
 main(void)
 {
@@ -503,6 +539,7 @@ main(void)
 		cmocka_unit_test(test_dumps),
 		cmocka_unit_test(test_parse_round_trips),
 		cmocka_unit_test(test_parse_malformed),
+		cmocka_unit_test(test_group),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
