@@ -439,127 +439,124 @@ select_bund(struct cmd_ctx *ctx, struct bund *b)
 	cmd_ctx_set(ctx, l, b, NULL);
 }
 
-int
-ctl_cmd_iface(struct cmd_ctx *ctx, int ac, char **av, const void *a)
-{
-	struct bund *b;
-	int i;
+/*
+ * The four "select by value" commands share one shape: without an
+ * argument they list the present values, with one they select the owner
+ * of that value (a bundle for iface/msession, a link for session/
+ * authname) or clear the context and fail.
+ */
+struct selector {
+	const char	*title;		/* "Present ifaces:" */
+	const char	*what;		/* "iface" in the error text */
+	bool		 bund;		/* values belong to bundles */
+	/* The value of object i (NULL or "" when it has none). */
+	const char	*(*key)(int i);
+};
 
-	(void)a;
-	if (ac > 1)
-		return CMD_ERR_USAGE;
-	if (ac == 0) {
-		cmd_printf(ctx, "Present ifaces:\n");
-		for (i = 1; i < g_nbunds; i++) {
-			b = g_bunds[i];
-			if (b != NULL && !b->tmpl && b->iface.ifname[0] != '\0')
-				cmd_printf(ctx, "\t%s\t%s\n", b->iface.ifname,
-				    b->name);
+static const char *
+key_iface(int i)
+{
+	const struct bund *b = g_bunds[i];
+
+	return b != NULL && !b->tmpl ? b->iface.ifname : NULL;
+}
+
+static const char *
+key_msession(int i)
+{
+	return g_bunds[i] != NULL ? g_bunds[i]->msession_id : NULL;
+}
+
+static const char *
+key_session(int i)
+{
+	return g_links[i] != NULL ? g_links[i]->session_id : NULL;
+}
+
+static const char *
+key_authname(int i)
+{
+	return g_links[i] != NULL ? g_links[i]->peer_authname : NULL;
+}
+
+static const struct selector sel_iface = { "Present ifaces:", "iface",
+	true, key_iface };
+static const struct selector sel_msession = { "Present msessions:",
+	"msession", true, key_msession };
+static const struct selector sel_session = { "Present sessions:",
+	"session", false, key_session };
+static const struct selector sel_authname = { "Present users:", "user",
+	false, key_authname };
+
+static int
+ctl_select(struct cmd_ctx *ctx, const struct selector *sel, const char *val,
+    bool ci)
+{
+	int i, n = sel->bund ? g_nbunds : g_nlinks;
+	const char *k;
+
+	if (val == NULL) {
+		cmd_printf(ctx, "%s\n", sel->title);
+		for (i = 1; i < n; i++) {
+			if ((k = sel->key(i)) == NULL || *k == '\0')
+				continue;
+			if (sel == &sel_iface)
+				cmd_printf(ctx, "\t%s\t%s\n", k,
+				    g_bunds[i]->name);
+			else
+				cmd_printf(ctx, "\t%s\n", k);
 		}
 		return CMD_OK;
 	}
-	b = bund_by_ifname(av[0]);
-	if (b == NULL) {
-		cmd_ctx_set(ctx, NULL, NULL, NULL);
-		return cmd_error(ctx, "iface \"%s\" is not found", av[0]);
+	for (i = 1; i < n; i++) {
+		if ((k = sel->key(i)) == NULL || *k == '\0')
+			continue;
+		if (ci ? strcasecmp(k, val) != 0 : strcmp(k, val) != 0)
+			continue;
+		if (sel->bund)
+			select_bund(ctx, g_bunds[i]);
+		else
+			cmd_ctx_set(ctx, g_links[i], g_links[i]->bund, NULL);
+		return CMD_OK;
 	}
-	select_bund(ctx, b);
-	return CMD_OK;
+	cmd_ctx_set(ctx, NULL, NULL, NULL);
+	return cmd_error(ctx, "%s \"%s\" is not found", sel->what, val);
+}
+
+int
+ctl_cmd_iface(struct cmd_ctx *ctx, int ac, char **av, const void *a)
+{
+	(void)a;
+	if (ac > 1)
+		return CMD_ERR_USAGE;
+	return ctl_select(ctx, &sel_iface, ac ? av[0] : NULL, false);
 }
 
 int
 ctl_cmd_msession(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 {
-	struct bund *b;
-	int i;
-
 	(void)a;
 	if (ac > 1)
 		return CMD_ERR_USAGE;
-	if (ac == 0) {
-		cmd_printf(ctx, "Present msessions:\n");
-		for (i = 1; i < g_nbunds; i++) {
-			b = g_bunds[i];
-			if (b != NULL && b->msession_id[0] != '\0')
-				cmd_printf(ctx, "\t%s\n", b->msession_id);
-		}
-		return CMD_OK;
-	}
-	b = bund_by_msession(av[0]);
-	if (b == NULL) {
-		cmd_ctx_set(ctx, NULL, NULL, NULL);
-		return cmd_error(ctx, "msession \"%s\" is not found", av[0]);
-	}
-	select_bund(ctx, b);
-	return CMD_OK;
+	return ctl_select(ctx, &sel_msession, ac ? av[0] : NULL, false);
 }
 
 int
 ctl_cmd_session(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 {
-	struct link *l;
-	int i;
-
 	(void)a;
 	if (ac > 1)
 		return CMD_ERR_USAGE;
-	if (ac == 0) {
-		cmd_printf(ctx, "Present sessions:\n");
-		for (i = 1; i < g_nlinks; i++) {
-			l = g_links[i];
-			if (l != NULL && l->session_id[0] != '\0')
-				cmd_printf(ctx, "\t%s\n", l->session_id);
-		}
-		return CMD_OK;
-	}
-	for (i = 1; i < g_nlinks; i++) {
-		l = g_links[i];
-		if (l != NULL && l->session_id[0] != '\0' &&
-		    strcmp(l->session_id, av[0]) == 0) {
-			cmd_ctx_set(ctx, l, l->bund, NULL);
-			return CMD_OK;
-		}
-	}
-	cmd_ctx_set(ctx, NULL, NULL, NULL);
-	return cmd_error(ctx, "session \"%s\" is not found", av[0]);
+	return ctl_select(ctx, &sel_session, ac ? av[0] : NULL, false);
 }
 
 int
 ctl_cmd_authname(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 {
-	struct link *l;
-	bool ci = false;
-	int i;
-
 	(void)a;
-	if (ac > 2)
+	if (ac > 2 || (ac == 2 && strcmp(av[1], "CI") != 0))
 		return CMD_ERR_USAGE;
-	if (ac == 2) {
-		if (strcmp(av[1], "CI") != 0)
-			return CMD_ERR_USAGE;
-		ci = true;
-	}
-	if (ac == 0) {
-		cmd_printf(ctx, "Present users:\n");
-		for (i = 1; i < g_nlinks; i++) {
-			l = g_links[i];
-			if (l != NULL && l->peer_authname[0] != '\0')
-				cmd_printf(ctx, "\t%s\n", l->peer_authname);
-		}
-		return CMD_OK;
-	}
-	for (i = 1; i < g_nlinks; i++) {
-		l = g_links[i];
-		if (l == NULL || l->peer_authname[0] == '\0')
-			continue;
-		if (ci ? strcasecmp(l->peer_authname, av[0]) == 0 :
-		    strcmp(l->peer_authname, av[0]) == 0) {
-			cmd_ctx_set(ctx, l, l->bund, NULL);
-			return CMD_OK;
-		}
-	}
-	cmd_ctx_set(ctx, NULL, NULL, NULL);
-	return cmd_error(ctx, "user \"%s\" is not found", av[0]);
+	return ctl_select(ctx, &sel_authname, ac ? av[0] : NULL, ac == 2);
 }
 
 /* ---- summary / sessions / customer ---- */

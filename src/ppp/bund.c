@@ -32,30 +32,6 @@ bund_find(const char *name)
 	return NULL;
 }
 
-struct bund *
-bund_by_ifname(const char *ifname)
-{
-	int i;
-
-	for (i = 1; i < g_nbunds; i++)
-		if (g_bunds[i] != NULL && !g_bunds[i]->tmpl &&
-		    strcmp(g_bunds[i]->iface.ifname, ifname) == 0)
-			return g_bunds[i];
-	return NULL;
-}
-
-struct bund *
-bund_by_msession(const char *msid)
-{
-	int i;
-
-	for (i = 1; i < g_nbunds; i++)
-		if (g_bunds[i] != NULL && g_bunds[i]->msession_id[0] != '\0' &&
-		    strcmp(g_bunds[i]->msession_id, msid) == 0)
-			return g_bunds[i];
-	return NULL;
-}
-
 static int
 bund_slot(void)
 {

@@ -115,8 +115,6 @@ struct bund *bund_inst(struct bund *t, const char *name, bool stay);
 void	bund_destroy(struct bund *b);
 void	bund_shutdown_all(void);
 struct bund *bund_find(const char *name);
-struct bund *bund_by_ifname(const char *ifname);
-struct bund *bund_by_msession(const char *msid);
 
 /* ---- life cycle (bund.c) ---- */
 

@@ -13,6 +13,7 @@
 
 #include "core/event.h"
 #include "core/msg.h"
+#include "core/util.h"
 #include "ctl/command.h"
 #include "ppp/bund.h"
 #include "ppp/link.h"
@@ -188,6 +189,53 @@ test_templates_and_destroy(void **state)
 }
 
 static void
+test_select_by_value(void **state)
+{
+	struct cmd_ctx ctx;
+	char prompt[64], want[64];
+	struct bund *b;
+
+	(void)state;
+	cmd_ctx_init(&ctx, PRIV_ADMIN, sink, NULL);
+	assert_int_equal(run(&ctx, "create bundle B7"), CMD_OK);
+	b = ctx.bund;
+	assert_int_equal(run(&ctx, "create link L7 udp"), CMD_OK);
+	assert_int_equal(run(&ctx, "iface"), CMD_OK);
+	snprintf(want, sizeof(want), "\t%s\tB7\r\n", b->iface.ifname);
+	assert_non_null(strstr(out, "Present ifaces:\r\n"));
+	assert_non_null(strstr(out, want));
+	assert_int_equal(run(&ctx, "iface nosuch0"), CMD_ERR_OTHER);
+	assert_string_equal(out,
+	    "Error in 'iface nosuch0': iface \"nosuch0\" is not found\r\n");
+	assert_string_equal(cmd_prompt(&ctx, prompt, sizeof(prompt)), "[] ");
+	snprintf(want, sizeof(want), "iface %s", b->iface.ifname);
+	assert_int_equal(run(&ctx, want), CMD_OK);
+	assert_string_equal(cmd_prompt(&ctx, prompt, sizeof(prompt)),
+	    "[B7] ");
+	/* values of live sessions */
+	util_strlcpy(b->msession_id, "123-B7", sizeof(b->msession_id));
+	util_strlcpy(link_find("L7")->session_id, "123-L7",
+	    sizeof(link_find("L7")->session_id));
+	util_strlcpy(link_find("L7")->peer_authname, "Alice",
+	    sizeof(link_find("L7")->peer_authname));
+	assert_int_equal(run(&ctx, "session"), CMD_OK);
+	assert_string_equal(out, "Present sessions:\r\n\t123-L7\r\n");
+	assert_int_equal(run(&ctx, "session 123-L7"), CMD_OK);
+	assert_string_equal(cmd_prompt(&ctx, prompt, sizeof(prompt)),
+	    "[L7] ");
+	assert_int_equal(run(&ctx, "msession 123-B7"), CMD_OK);
+	assert_string_equal(cmd_prompt(&ctx, prompt, sizeof(prompt)),
+	    "[B7] ");
+	assert_int_equal(run(&ctx, "authname alice"), CMD_ERR_OTHER);
+	assert_int_equal(run(&ctx, "authname alice CI"), CMD_OK);
+	assert_string_equal(cmd_prompt(&ctx, prompt, sizeof(prompt)),
+	    "[L7] ");
+	assert_int_equal(run(&ctx, "authname alice XX"), CMD_ERR_USAGE);
+	assert_int_equal(run(&ctx, "authname"), CMD_OK);
+	assert_string_equal(out, "Present users:\r\n\tAlice\r\n");
+}
+
+static void
 test_help_format(void **state)
 {
 	struct cmd_ctx ctx;
@@ -235,6 +283,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_templates_and_destroy,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_select_by_value, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_help_format, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_completion, setup,
