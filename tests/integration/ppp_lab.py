@@ -82,7 +82,11 @@ def ns_socket(ns, family, kind, bind=None, connect=None, timeout=None):
             if timeout is not None:
                 s.settimeout(timeout)
             if bind is not None:
-                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                # Only for fixed ports: with SO_REUSEADDR on every socket,
+                # Linux may give two udp sockets bound to port 0 the same
+                # ephemeral port (two "peers" would then be one).
+                if bind[1]:
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 s.bind(bind)
             if connect is not None:
                 s.connect(connect)
