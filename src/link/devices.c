@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "../core/mbuf.h"
+#include "../core/mem.h"
 #include "../core/util.h"
 #include "../ppp/link.h"
 
@@ -253,6 +254,29 @@ phys_opt_cmd(struct cmd_ctx *ctx, int ac, char **av, const void *arg)
 		return CMD_ERR_CONTEXT;
 	opt_apply(set, defs, oa->verb, ac, av);
 	return CMD_OK;
+}
+
+void *
+phys_conf_of(struct cmd_ctx *ctx, const struct phys_type *t)
+{
+	if (ctx->lnk == NULL || ctx->lnk->type != t)
+		return NULL;
+	return ctx->lnk->dev_conf;
+}
+
+void *
+phys_conf_copy(const void *src, size_t size)
+{
+	void *c = mem_alloc("phys", size);
+
+	memcpy(c, src, size);
+	return c;
+}
+
+void
+phys_conf_free(void *conf)
+{
+	mem_free(conf);
 }
 
 int

@@ -130,7 +130,18 @@ int	phys_parse_peer(const char *s, struct u_range *r);
 int	phys_opt_cmd(struct cmd_ctx *ctx, int ac, char **av, const void *arg);
 
 /*
- * Socket address helpers of the socket-based types (tcp, udp).
+ * Device settings (link->dev_conf) helpers.  phys_conf_of() returns the
+ * settings of the command's link when it is of type t, else NULL (the
+ * `set <type>` handlers answer CMD_ERR_CONTEXT then).  phys_conf_copy()
+ * is a conf_dup for settings that are size bytes without pointers;
+ * phys_conf_free() is the conf_free of such settings.
+ */
+void	*phys_conf_of(struct cmd_ctx *ctx, const struct phys_type *t);
+void	*phys_conf_copy(const void *src, size_t size);
+void	 phys_conf_free(void *conf);
+
+/*
+ * Socket address helpers of the IP-based types (tcp, udp; phys_sock.c).
  * phys_sockaddr() fills ss from a (u_addr, port); an unset address gives
  * the wildcard of family dflt_family (AF_INET or AF_INET6).  Returns the
  * address length, or 0 when the family is unusable.

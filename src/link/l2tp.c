@@ -9,7 +9,7 @@
  * the device work; the status part of the block is printed only when the
  * device is not DOWN.
  */
-#include "devices.h"
+#include "phys_sock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,11 +41,7 @@ static const struct opt_def l2tp_opts[] = {
 
 /* Per-link settings (link->dev_conf); owned by the link. */
 struct l2tp_conf {
-	struct u_addr	self_addr;	/* listen / bind address */
-	uint16_t	self_port;	/* 0 = 1701 */
-	struct u_range	peer_addr;	/* allowed / target peers */
-	uint16_t	peer_port;	/* 0 = any / 1701 */
-	char		peer_fqdn[256];	/* peer as given (may be a name) */
+	struct phys_ip_conf ip;	/* self 0 = 1701; peer port 0 = any */
 	char		hostname[256];	/* Host Name AVP; "" = system name */
 	char		pmask[256];	/* glob on the peer's Host Name */
 	char		secret[64];	/* tunnel secret */
@@ -60,8 +56,8 @@ l2tp_conf_new(void)
 	struct l2tp_conf *c = mem_alloc("phys", sizeof(*c));
 
 	/* mpd5 starts from IPv4 "any": shown as 0.0.0.0 and 0.0.0.0/0 */
-	c->self_addr.family = AF_INET;
-	c->peer_addr.addr.family = AF_INET;
+	c->ip.self_addr.family = AF_INET;
+	c->ip.peer_addr.addr.family = AF_INET;
 	c->options.enable = 1u << L2TP_OPT_DATASEQ |
 	    1u << L2TP_OPT_RESOLVE_ONCE;
 	return c;
@@ -70,76 +66,13 @@ l2tp_conf_new(void)
 static void *
 l2tp_conf_dup(const void *src)
 {
-	struct l2tp_conf *c = mem_alloc("phys", sizeof(*c));
-
-	memcpy(c, src, sizeof(*c));
-	return c;
-}
-
-static void
-l2tp_conf_free(void *conf)
-{
-	mem_free(conf);
+	return phys_conf_copy(src, sizeof(struct l2tp_conf));
 }
 
 static struct l2tp_conf *
 l2tp_conf_of(struct cmd_ctx *ctx)
 {
-	if (ctx->lnk == NULL || ctx->lnk->type != &phys_l2tp)
-		return NULL;
-	return ctx->lnk->dev_conf;
-}
-
-/* Port argument as mpd5 reads it: 0..65535, anything else is a usage error. */
-static int
-l2tp_port_arg(int ac, char **av, uint16_t *port)
-{
-	long v;
-
-	*port = 0;
-	if (ac < 2)
-		return 0;
-	if (util_parse_int(av[1], 0, 65535, &v) < 0)
-		return -1;
-	*port = (uint16_t)v;
-	return 0;
-}
-
-/* `set l2tp self {ip} [{port}]` */
-static int
-l2tp_set_self(struct cmd_ctx *ctx, int ac, char **av, const void *arg)
-{
-	struct l2tp_conf *c = l2tp_conf_of(ctx);
-	struct u_range r;
-	uint16_t port;
-
-	if (c == NULL)
-		return CMD_ERR_CONTEXT;
-	if (ac < 1 || ac > 2 || u_range_parse(av[0], AF_UNSPEC, &r) < 0 ||
-	    l2tp_port_arg(ac, av, &port) < 0)
-		return CMD_ERR_USAGE;
-	c->self_addr = r.addr;
-	c->self_port = port;
-	return CMD_OK;
-}
-
-/* `set l2tp peer {ip[/width]|name} [{port}]` */
-static int
-l2tp_set_peer(struct cmd_ctx *ctx, int ac, char **av, const void *arg)
-{
-	struct l2tp_conf *c = l2tp_conf_of(ctx);
-	struct u_range r;
-	uint16_t port;
-
-	if (c == NULL)
-		return CMD_ERR_CONTEXT;
-	if (ac < 1 || ac > 2 || l2tp_port_arg(ac, av, &port) < 0 ||
-	    phys_parse_peer(av[0], &r) < 0)
-		return CMD_ERR_USAGE;
-	util_strlcpy(c->peer_fqdn, av[0], sizeof(c->peer_fqdn));
-	c->peer_addr = r;
-	c->peer_port = port;
-	return CMD_OK;
+	return phys_conf_of(ctx, &phys_l2tp);
 }
 
 /* Offsets of the one-string settings, selected by the table's arg. */
@@ -191,17 +124,18 @@ static const enum l2tp_str l2tp_arg_callednum = L2TP_CALLEDNUM;
 static const enum l2tp_str l2tp_arg_hostname = L2TP_HOSTNAME;
 static const enum l2tp_str l2tp_arg_pmask = L2TP_PMASK;
 static const enum l2tp_str l2tp_arg_secret = L2TP_SECRET;
+static const struct phys_ip_cmd l2tp_arg_ip = { &phys_l2tp, NULL };
 static const struct opt_cmd_arg l2tp_arg_enable = { OPT_ENABLE, l2tp_opt_get };
 static const struct opt_cmd_arg l2tp_arg_disable = { OPT_DISABLE,
 	l2tp_opt_get };
 
 const struct cmdtab l2tp_set_cmds[] = {
 	{ .name = "self {ip} [{port}]", .desc = "Set local IP address",
-	  .func = l2tp_set_self, .admit = cmd_admit_dev,
-	  .priv = PRIV_ADMIN },
+	  .func = phys_ip_set_self, .admit = cmd_admit_dev,
+	  .priv = PRIV_ADMIN, .arg = &l2tp_arg_ip },
 	{ .name = "peer {ip} [{port}]", .desc = "Set remote IP address",
-	  .func = l2tp_set_peer, .admit = cmd_admit_dev,
-	  .priv = PRIV_ADMIN },
+	  .func = phys_ip_set_peer, .admit = cmd_admit_dev,
+	  .priv = PRIV_ADMIN, .arg = &l2tp_arg_ip },
 	{ .name = "callingnum {number}",
 	  .desc = "Set calling L2TP telephone number",
 	  .func = l2tp_set_string, .admit = cmd_admit_dev,
@@ -237,13 +171,9 @@ l2tp_show(struct cmd_ctx *ctx, const struct link *l)
 
 	cmd_printf(ctx, "L2TP configuration:\n");
 	cmd_printf(ctx, "\tSelf addr    : %s, port %u\n",
-	    phys_addr_print(&c->self_addr, buf, sizeof(buf)), c->self_port);
-	cmd_printf(ctx, "\tPeer FQDN    : %s\n", c->peer_fqdn);
-	cmd_printf(ctx, "\tPeer range   : %s",
-	    u_range_print(&c->peer_addr, buf, sizeof(buf)));
-	if (c->peer_port != 0)
-		cmd_printf(ctx, ", port %u", c->peer_port);
-	cmd_printf(ctx, "\n");
+	    phys_addr_print(&c->ip.self_addr, buf, sizeof(buf)),
+	    c->ip.self_port);
+	phys_ip_show_peer(ctx, &c->ip);
 	cmd_printf(ctx, "\tHostname     : %s\n", c->hostname);
 	cmd_printf(ctx, "\tPeer mask    : %s\n", c->pmask);
 	/*
@@ -272,6 +202,6 @@ const struct phys_type phys_l2tp = {
 	.cmds		= l2tp_set_cmds,
 	.conf_new	= l2tp_conf_new,
 	.conf_dup	= l2tp_conf_dup,
-	.conf_free	= l2tp_conf_free,
+	.conf_free	= phys_conf_free,
 	.show		= l2tp_show,
 };

@@ -9,7 +9,7 @@
  * work; the status part of the block is printed only when the device is
  * not DOWN.
  */
-#include "devices.h"
+#include "phys_sock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,11 +41,7 @@ static const struct opt_def pptp_opts[] = {
 
 /* Per-link settings (link->dev_conf); owned by the link. */
 struct pptp_conf {
-	struct u_addr	self_addr;	/* listen / bind address */
-	uint16_t	self_port;	/* 0 = 1723 */
-	struct u_range	peer_addr;	/* allowed / target peers */
-	uint16_t	peer_port;	/* 0 = any / 1723 */
-	char		peer_fqdn[256];	/* peer as given (may be a name) */
+	struct phys_ip_conf ip;	/* self 0 = 1723; peer port 0 = any */
 	char		callingnum[64];
 	char		callednum[64];
 	struct opt_set	options;
@@ -57,7 +53,7 @@ pptp_conf_new(void)
 	struct pptp_conf *c = mem_alloc("phys", sizeof(*c));
 
 	/* self is IPv4 "any" (0.0.0.0); the peer range starts unset */
-	c->self_addr.family = AF_INET;
+	c->ip.self_addr.family = AF_INET;
 	c->options.enable = 1u << PPTP_OPT_OUTCALL |
 	    1u << PPTP_OPT_DELAYED_ACK | 1u << PPTP_OPT_RESOLVE_ONCE;
 	return c;
@@ -66,75 +62,13 @@ pptp_conf_new(void)
 static void *
 pptp_conf_dup(const void *src)
 {
-	struct pptp_conf *c = mem_alloc("phys", sizeof(*c));
-
-	memcpy(c, src, sizeof(*c));
-	return c;
-}
-
-static void
-pptp_conf_free(void *conf)
-{
-	mem_free(conf);
+	return phys_conf_copy(src, sizeof(struct pptp_conf));
 }
 
 static struct pptp_conf *
 pptp_conf_of(struct cmd_ctx *ctx)
 {
-	if (ctx->lnk == NULL || ctx->lnk->type != &phys_pptp)
-		return NULL;
-	return ctx->lnk->dev_conf;
-}
-
-static int
-pptp_port_arg(int ac, char **av, uint16_t *port)
-{
-	long v;
-
-	*port = 0;
-	if (ac < 2)
-		return 0;
-	if (util_parse_int(av[1], 0, 65535, &v) < 0)
-		return -1;
-	*port = (uint16_t)v;
-	return 0;
-}
-
-/* `set pptp self {ip} [{port}]` */
-static int
-pptp_set_self(struct cmd_ctx *ctx, int ac, char **av, const void *arg)
-{
-	struct pptp_conf *c = pptp_conf_of(ctx);
-	struct u_range r;
-	uint16_t port;
-
-	if (c == NULL)
-		return CMD_ERR_CONTEXT;
-	if (ac < 1 || ac > 2 || u_range_parse(av[0], AF_UNSPEC, &r) < 0 ||
-	    pptp_port_arg(ac, av, &port) < 0)
-		return CMD_ERR_USAGE;
-	c->self_addr = r.addr;
-	c->self_port = port;
-	return CMD_OK;
-}
-
-/* `set pptp peer {ip[/width]|name} [{port}]` */
-static int
-pptp_set_peer(struct cmd_ctx *ctx, int ac, char **av, const void *arg)
-{
-	struct pptp_conf *c = pptp_conf_of(ctx);
-	struct u_range r;
-	uint16_t port;
-
-	if (c == NULL)
-		return CMD_ERR_CONTEXT;
-	if (ac < 1 || ac > 2 || pptp_port_arg(ac, av, &port) < 0 ||
-	    phys_parse_peer(av[0], &r) < 0)
-		return CMD_ERR_USAGE;
-	util_strlcpy(c->peer_fqdn, av[0], sizeof(c->peer_fqdn));
-	c->peer_addr = r;
-	c->peer_port = port;
-	return CMD_OK;
+	return phys_conf_of(ctx, &phys_pptp);
 }
 
 /* `set pptp callingnum|callednum {number}`; arg selects which. */
@@ -166,17 +100,18 @@ pptp_opt_get(struct cmd_ctx *ctx, const struct opt_def **defs)
 
 static const bool pptp_arg_calling = false;
 static const bool pptp_arg_called = true;
+static const struct phys_ip_cmd pptp_arg_ip = { &phys_pptp, NULL };
 static const struct opt_cmd_arg pptp_arg_enable = { OPT_ENABLE, pptp_opt_get };
 static const struct opt_cmd_arg pptp_arg_disable = { OPT_DISABLE,
 	pptp_opt_get };
 
 const struct cmdtab pptp_set_cmds[] = {
 	{ .name = "self {ip} [{port}]", .desc = "Set local IP address",
-	  .func = pptp_set_self, .admit = cmd_admit_dev,
-	  .priv = PRIV_ADMIN },
+	  .func = phys_ip_set_self, .admit = cmd_admit_dev,
+	  .priv = PRIV_ADMIN, .arg = &pptp_arg_ip },
 	{ .name = "peer {ip} [{port}]", .desc = "Set remote IP address",
-	  .func = pptp_set_peer, .admit = cmd_admit_dev,
-	  .priv = PRIV_ADMIN },
+	  .func = phys_ip_set_peer, .admit = cmd_admit_dev,
+	  .priv = PRIV_ADMIN, .arg = &pptp_arg_ip },
 	{ .name = "callingnum {number}",
 	  .desc = "Set calling PPTP telephone number",
 	  .func = pptp_set_num, .admit = cmd_admit_dev,
@@ -203,16 +138,11 @@ pptp_show(struct cmd_ctx *ctx, const struct link *l)
 
 	cmd_printf(ctx, "PPTP configuration:\n");
 	cmd_printf(ctx, "\tSelf addr    : %s",
-	    phys_addr_print(&c->self_addr, buf, sizeof(buf)));
-	if (c->self_port != 0)
-		cmd_printf(ctx, ", port %u", c->self_port);
+	    phys_addr_print(&c->ip.self_addr, buf, sizeof(buf)));
+	if (c->ip.self_port != 0)
+		cmd_printf(ctx, ", port %u", c->ip.self_port);
 	cmd_printf(ctx, "\n");
-	cmd_printf(ctx, "\tPeer FQDN    : %s\n", c->peer_fqdn);
-	cmd_printf(ctx, "\tPeer range   : %s",
-	    u_range_print(&c->peer_addr, buf, sizeof(buf)));
-	if (c->peer_port != 0)
-		cmd_printf(ctx, ", port %u", c->peer_port);
-	cmd_printf(ctx, "\n");
+	phys_ip_show_peer(ctx, &c->ip);
 	cmd_printf(ctx, "\tCalling number: %s\n", c->callingnum);
 	cmd_printf(ctx, "\tCalled number: %s\n", c->callednum);
 	cmd_printf(ctx, "PPTP options:\n");
@@ -233,6 +163,6 @@ const struct phys_type phys_pptp = {
 	.cmds		= pptp_set_cmds,
 	.conf_new	= pptp_conf_new,
 	.conf_dup	= pptp_conf_dup,
-	.conf_free	= pptp_conf_free,
+	.conf_free	= phys_conf_free,
 	.show		= pptp_show,
 };

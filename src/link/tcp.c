@@ -22,7 +22,7 @@
  * "Connection failed" when a call could not be set up, "Dropped" when an
  * established connection broke, "Manual" for phys_close().
  */
-#include "devices.h"
+#include "phys_sock.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -52,52 +52,12 @@
 #define TCP_READ_CHUNK		4096
 #define TCP_READS_PER_EVENT	16		/* fairness between links */
 
-enum tcp_opt {
-	TCP_OPT_RESOLVE_ONCE,	/* resolve the peer name only once */
-};
-
-static const struct opt_def tcp_opts[] = {
-	{ "resolve-once", TCP_OPT_RESOLVE_ONCE, false },
-	{ NULL, 0, false },
-};
-
-/* Per-link settings (link->dev_conf); owned by the link. */
-struct tcp_conf {
-	struct u_addr	self_addr;	/* unset = any */
-	uint16_t	self_port;	/* required to accept calls */
-	struct u_range	peer_addr;	/* target / allowed peers */
-	uint16_t	peer_port;
-	char		peer_fqdn[256];	/* peer as given (may be a name) */
-	struct opt_set	options;
-};
-
-/*
- * One listening socket per (self address, port), shared by the links and
- * templates that accept calls there.  Kept on tcp_listeners; freed when
- * the last user detaches.
- */
-struct tcp_listener {
-	struct u_addr		 addr;
-	uint16_t		 port;
-	int			 fd;
-	int			 refs;
-	struct event		 ev;
-	struct tcp_listener	*next;
-};
-
 /*
  * Per-link runtime (link->dev_state), created on first use and freed by
  * phys_shutdown().  A template only ever uses the listening part.
  */
 struct tcp_state {
-	struct link		*l;
-	int			 fd;		/* connection, -1 when none */
-	unsigned		 gen;		/* bumped per connection */
-	bool			 incoming;	/* accepted vs dialled */
-	bool			 want_listen;	/* phys_listen(l, true) */
-	struct u_addr		 peer_addr;	/* current peer */
-	uint16_t		 peer_port;
-	struct tcp_listener	*lsn;		/* where we accept calls */
+	struct phys_sock	 sk;		/* first: the shared part */
 	struct event		 ev_read;
 	struct event		 ev_write;	/* connect, then txq flush */
 	struct timer		 conn_timer;	/* connect timeout */
@@ -110,127 +70,50 @@ struct tcp_state {
 	uint64_t		 tx_frames, tx_drops;
 };
 
-static struct tcp_listener	*tcp_listeners;
-static struct timer		 tcp_sync_timer;
-
-static void	tcp_listen_schedule(void);
 static void	tcp_read_event(int type, void *arg);
 static void	tcp_write_event(int type, void *arg);
 static void	tcp_connect_event(int type, void *arg);
 static void	tcp_conn_timeout(void *arg);
 static void	tcp_fail_report(void *arg);
 static void	tcp_accept_event(int type, void *arg);
+static struct phys_sock *tcp_sock_get(struct link *l);
+
+/* tcp for the shared listener code (phys_sock.c). */
+static struct phys_sock_kind tcp_kind = {
+	.type			= &phys_tcp,
+	.tag			= "TCP",
+	.skip_tag		= "Tcp",
+	.sync_desc		= "TcpListenUpdate",
+	.sotype			= SOCK_STREAM,
+	.proto			= IPPROTO_TCP,
+	.backlog		= TCP_BACKLOG,
+	.on_readable		= tcp_accept_event,
+	.on_readable_name	= "tcp_accept_event",
+	.state_get		= tcp_sock_get,
+};
 
 /* ---- configuration ---- */
-
-static void *
-tcp_conf_new(void)
-{
-	struct tcp_conf *c = mem_alloc("phys", sizeof(*c));
-
-	/* addresses start unset: `show device` prints UNSPEC */
-	c->options.enable = 1u << TCP_OPT_RESOLVE_ONCE;
-	return c;
-}
-
-static void *
-tcp_conf_dup(const void *src)
-{
-	struct tcp_conf *c = mem_alloc("phys", sizeof(*c));
-
-	memcpy(c, src, sizeof(*c));
-	return c;
-}
-
-static void
-tcp_conf_free(void *conf)
-{
-	mem_free(conf);
-}
-
-static struct tcp_conf *
-tcp_conf_of(struct cmd_ctx *ctx)
-{
-	if (ctx->lnk == NULL || ctx->lnk->type != &phys_tcp)
-		return NULL;
-	return ctx->lnk->dev_conf;
-}
-
-static int
-tcp_port_arg(int ac, char **av, uint16_t *port)
-{
-	long v;
-
-	*port = 0;
-	if (ac < 2)
-		return 0;
-	if (util_parse_int(av[1], 0, 65535, &v) < 0)
-		return -1;
-	*port = (uint16_t)v;
-	return 0;
-}
-
-/* `set tcp self {ip} [{port}]` */
-static int
-tcp_set_self(struct cmd_ctx *ctx, int ac, char **av, const void *arg)
-{
-	struct tcp_conf *c = tcp_conf_of(ctx);
-	struct tcp_state *st;
-	struct u_range r;
-	uint16_t port;
-
-	if (c == NULL)
-		return CMD_ERR_CONTEXT;
-	if (ac < 1 || ac > 2 || u_range_parse(av[0], AF_UNSPEC, &r) < 0 ||
-	    tcp_port_arg(ac, av, &port) < 0)
-		return CMD_ERR_USAGE;
-	c->self_addr = r.addr;
-	c->self_port = port;
-	/* A listening link moves to the new address and port. */
-	st = ctx->lnk->dev_state;
-	if (st != NULL && st->want_listen)
-		tcp_listen_schedule();
-	return CMD_OK;
-}
-
-/* `set tcp peer {ip[/width]|name} [{port}]` */
-static int
-tcp_set_peer(struct cmd_ctx *ctx, int ac, char **av, const void *arg)
-{
-	struct tcp_conf *c = tcp_conf_of(ctx);
-	struct u_range r;
-	uint16_t port;
-
-	if (c == NULL)
-		return CMD_ERR_CONTEXT;
-	if (ac < 1 || ac > 2 || tcp_port_arg(ac, av, &port) < 0 ||
-	    phys_parse_peer(av[0], &r) < 0)
-		return CMD_ERR_USAGE;
-	util_strlcpy(c->peer_fqdn, av[0], sizeof(c->peer_fqdn));
-	c->peer_addr = r;
-	c->peer_port = port;
-	return CMD_OK;
-}
 
 static struct opt_set *
 tcp_opt_get(struct cmd_ctx *ctx, const struct opt_def **defs)
 {
-	struct tcp_conf *c = tcp_conf_of(ctx);
+	struct phys_sock_conf *c = phys_conf_of(ctx, &phys_tcp);
 
-	*defs = tcp_opts;
+	*defs = phys_sock_opts;
 	return c != NULL ? &c->options : NULL;
 }
 
+static const struct phys_ip_cmd tcp_arg_ip = { &phys_tcp, &tcp_kind };
 static const struct opt_cmd_arg tcp_arg_enable = { OPT_ENABLE, tcp_opt_get };
 static const struct opt_cmd_arg tcp_arg_disable = { OPT_DISABLE, tcp_opt_get };
 
 const struct cmdtab tcp_set_cmds[] = {
 	{ .name = "self {ip} [{port}]", .desc = "Set local IP address",
-	  .func = tcp_set_self, .admit = cmd_admit_dev,
-	  .priv = PRIV_ADMIN },
+	  .func = phys_ip_set_self, .admit = cmd_admit_dev,
+	  .priv = PRIV_ADMIN, .arg = &tcp_arg_ip },
 	{ .name = "peer {ip} [{port}]", .desc = "Set remote IP address",
-	  .func = tcp_set_peer, .admit = cmd_admit_dev,
-	  .priv = PRIV_ADMIN },
+	  .func = phys_ip_set_peer, .admit = cmd_admit_dev,
+	  .priv = PRIV_ADMIN, .arg = &tcp_arg_ip },
 	{ .name = "enable [opt ...]", .desc = "Enable option",
 	  .func = phys_opt_cmd, .admit = cmd_admit_dev,
 	  .priv = PRIV_ADMIN, .arg = &tcp_arg_enable },
@@ -250,14 +133,21 @@ tcp_state_get(struct link *l)
 	if (st != NULL)
 		return st;
 	st = mem_alloc("phys", sizeof(*st));
-	st->l = l;
-	st->fd = -1;
+	st->sk.l = l;
+	st->sk.fd = -1;
 	hdlc_decoder_init(&st->dec, st->rxbuf, sizeof(st->rxbuf));
 	timer_init(&st->conn_timer, "TcpConnect", TCP_CONNECT_TIMEOUT,
 	    tcp_conn_timeout, st);
 	timer_init(&st->fail_timer, "TcpOpenFail", 0, tcp_fail_report, st);
 	l->dev_state = st;
 	return st;
+}
+
+/* kind->state_get: the shared part of l's state (sk is the first member). */
+static struct phys_sock *
+tcp_sock_get(struct link *l)
+{
+	return &tcp_state_get(l)->sk;
 }
 
 /* Drop the connection (socket, events, timers, queue); no report. */
@@ -267,9 +157,9 @@ tcp_sock_close(struct tcp_state *st)
 	event_unregister(&st->ev_read);
 	event_unregister(&st->ev_write);
 	timer_stop(&st->conn_timer);
-	if (st->fd >= 0)
-		close(st->fd);
-	st->fd = -1;
+	if (st->sk.fd >= 0)
+		close(st->sk.fd);
+	st->sk.fd = -1;
 	mem_free(st->txq);
 	st->txq = NULL;
 	st->txq_off = st->txq_len = st->txq_cap = 0;
@@ -284,30 +174,22 @@ tcp_sock_close(struct tcp_state *st)
 static void
 tcp_down(struct tcp_state *st, const char *reason)
 {
-	struct link *l = st->l;
-	bool was_down = l->state == PHYS_STATE_DOWN;
-
 	tcp_sock_close(st);
 	timer_stop(&st->fail_timer);
-	st->incoming = false;
-	memset(&st->peer_addr, 0, sizeof(st->peer_addr));
-	st->peer_port = 0;
-	l->state = PHYS_STATE_DOWN;
-	if (!was_down)
-		link_phys_down(l, reason);
+	phys_sock_set_down(&st->sk, reason);
 }
 
 /* Connected (either way): start reading and report the device up. */
 static void
 tcp_established(struct tcp_state *st)
 {
-	struct link *l = st->l;
+	struct link *l = st->sk.l;
 	int on = 1;
 
 	timer_stop(&st->conn_timer);
-	(void)setsockopt(st->fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+	(void)setsockopt(st->sk.fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 	hdlc_decoder_reset(&st->dec);
-	if (event_register(&st->ev_read, EV_READ, st->fd, EVF_RECURRING,
+	if (event_register(&st->ev_read, EV_READ, st->sk.fd, EVF_RECURRING,
 	    tcp_read_event, st) < 0) {
 		log_perr(LG_ERR, "[%s] TCP: can't register socket", l->name);
 		tcp_down(st, "Connection failed");
@@ -327,57 +209,61 @@ tcp_established(struct tcp_state *st)
 static int
 tcp_connect(struct tcp_state *st)
 {
-	struct link *l = st->l;
-	const struct tcp_conf *c = l->dev_conf;
+	struct link *l = st->sk.l;
+	const struct phys_sock_conf *c = l->dev_conf;
 	struct sockaddr_storage ss;
 	char buf[INET6_ADDRSTRLEN];
 	int family, len, on = 1;
 
-	if (c->peer_addr.addr.family == AF_UNSPEC || c->peer_port == 0) {
+	if (c->ip.peer_addr.addr.family == AF_UNSPEC || c->ip.peer_port == 0) {
 		log_msg(LG_ERR, "[%s] Can't connect without peer specified",
 		    l->name);
 		return -1;
 	}
-	family = c->peer_addr.addr.family;
-	if (c->self_addr.family != AF_UNSPEC && c->self_addr.family != family) {
+	family = c->ip.peer_addr.addr.family;
+	if (c->ip.self_addr.family != AF_UNSPEC &&
+	    c->ip.self_addr.family != family) {
 		log_msg(LG_ERR, "[%s] TCP: self and peer address families "
 		    "differ", l->name);
 		return -1;
 	}
-	st->fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	st->sk.fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    IPPROTO_TCP);
-	if (st->fd < 0) {
+	if (st->sk.fd < 0) {
 		log_perr(LG_ERR, "[%s] TCP: can't create socket", l->name);
 		return -1;
 	}
-	st->gen++;
-	if (c->self_addr.family != AF_UNSPEC || c->self_port != 0) {
-		(void)setsockopt(st->fd, SOL_SOCKET, SO_REUSEADDR, &on,
+	st->sk.gen++;
+	if (c->ip.self_addr.family != AF_UNSPEC || c->ip.self_port != 0) {
+		(void)setsockopt(st->sk.fd, SOL_SOCKET, SO_REUSEADDR, &on,
 		    sizeof(on));
-		len = phys_sockaddr(&c->self_addr, c->self_port, family, &ss);
-		if (bind(st->fd, (struct sockaddr *)&ss, (socklen_t)len) < 0) {
+		len = phys_sockaddr(&c->ip.self_addr, c->ip.self_port, family,
+		    &ss);
+		if (bind(st->sk.fd, (struct sockaddr *)&ss,
+		    (socklen_t)len) < 0) {
 			log_perr(LG_ERR, "[%s] TCP: can't bind socket",
 			    l->name);
 			return -1;
 		}
 	}
-	st->peer_addr = c->peer_addr.addr;
-	st->peer_port = c->peer_port;
-	len = phys_sockaddr(&st->peer_addr, st->peer_port, family, &ss);
-	if (connect(st->fd, (struct sockaddr *)&ss, (socklen_t)len) < 0 &&
+	st->sk.peer_addr = c->ip.peer_addr.addr;
+	st->sk.peer_port = c->ip.peer_port;
+	len = phys_sockaddr(&st->sk.peer_addr, st->sk.peer_port, family, &ss);
+	if (connect(st->sk.fd, (struct sockaddr *)&ss, (socklen_t)len) < 0 &&
 	    errno != EINPROGRESS) {
 		log_perr(LG_PHYS, "[%s] TCP: can't connect", l->name);
 		return -1;
 	}
 	/* Also when connect() completed at once: report from the loop. */
-	if (event_register(&st->ev_write, EV_WRITE, st->fd, 0,
+	if (event_register(&st->ev_write, EV_WRITE, st->sk.fd, 0,
 	    tcp_connect_event, st) < 0) {
 		log_perr(LG_ERR, "[%s] TCP: can't register socket", l->name);
 		return -1;
 	}
 	timer_start(&st->conn_timer);
 	log_msg(LG_PHYS, "[%s] connecting to %s %u", l->name,
-	    u_addr_print(&st->peer_addr, buf, sizeof(buf)), st->peer_port);
+	    u_addr_print(&st->sk.peer_addr, buf, sizeof(buf)),
+	    st->sk.peer_port);
 	return 0;
 }
 
@@ -385,12 +271,12 @@ static void
 tcp_connect_event(int type, void *arg)
 {
 	struct tcp_state *st = arg;
-	struct link *l = st->l;
+	struct link *l = st->sk.l;
 	socklen_t elen = sizeof(int);
 	int err = 0;
 
 	(void)type;
-	if (getsockopt(st->fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
+	if (getsockopt(st->sk.fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
 		err = errno;
 	if (err == 0) {
 		struct sockaddr_storage ss;
@@ -400,9 +286,9 @@ tcp_connect_event(int type, void *arg)
 		 * A wake-up meant for an earlier socket with the same number
 		 * can arrive while the connect is still in progress: wait.
 		 */
-		if (getpeername(st->fd, (struct sockaddr *)&ss, &slen) < 0 &&
+		if (getpeername(st->sk.fd, (struct sockaddr *)&ss, &slen) < 0 &&
 		    errno == ENOTCONN) {
-			(void)event_register(&st->ev_write, EV_WRITE, st->fd,
+			(void)event_register(&st->ev_write, EV_WRITE, st->sk.fd,
 			    0, tcp_connect_event, st);
 			return;
 		}
@@ -422,7 +308,7 @@ tcp_conn_timeout(void *arg)
 {
 	struct tcp_state *st = arg;
 
-	log_msg(LG_PHYS, "[%s] TCP: connection timed out", st->l->name);
+	log_msg(LG_PHYS, "[%s] TCP: connection timed out", st->sk.l->name);
 	tcp_down(st, "Connection failed");
 }
 
@@ -452,7 +338,7 @@ tcp_open(struct link *l)
 	st = tcp_state_get(l);
 	if (l->state != PHYS_STATE_DOWN)
 		return 0;
-	st->incoming = false;
+	st->sk.incoming = false;
 	l->state = PHYS_STATE_CONNECTING;
 	if (tcp_connect(st) < 0) {
 		tcp_sock_close(st);
@@ -539,7 +425,7 @@ tcp_send(struct link *l, struct mbuf *m)
 	size_t n;
 	ssize_t w = 0;
 
-	if (st == NULL || st->fd < 0 || l->state != PHYS_STATE_UP ||
+	if (st == NULL || st->sk.fd < 0 || l->state != PHYS_STATE_UP ||
 	    m->len > TCP_FRAME_MAX) {
 		if (st != NULL)
 			st->tx_drops++;
@@ -550,7 +436,7 @@ tcp_send(struct link *l, struct mbuf *m)
 	    out, sizeof(out));
 	mb_free(m);
 	if (st->txq_len == 0) {
-		w = send(st->fd, out, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+		w = send(st->sk.fd, out, n, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (w < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK &&
 			    errno != EINTR) {
@@ -573,7 +459,7 @@ tcp_send(struct link *l, struct mbuf *m)
 	tcp_txq_add(st, out + w, n - (size_t)w);
 	st->tx_frames++;
 	if (!event_is_registered(&st->ev_write))
-		(void)event_register(&st->ev_write, EV_WRITE, st->fd,
+		(void)event_register(&st->ev_write, EV_WRITE, st->sk.fd,
 		    EVF_RECURRING, tcp_write_event, st);
 	return 0;
 }
@@ -587,7 +473,7 @@ tcp_write_event(int type, void *arg)
 
 	(void)type;
 	while (st->txq_len > 0) {
-		w = send(st->fd, st->txq + st->txq_off, st->txq_len,
+		w = send(st->sk.fd, st->txq + st->txq_off, st->txq_len,
 		    MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (w < 0) {
 			if (errno == EINTR)
@@ -618,17 +504,17 @@ static void
 tcp_read_event(int type, void *arg)
 {
 	struct tcp_state *st = arg;
-	struct link *l = st->l;
+	struct link *l = st->sk.l;
 	uint8_t buf[TCP_READ_CHUNK];
 	const uint8_t *frame;
 	size_t off, used, flen;
-	unsigned gen = st->gen;
+	unsigned gen = st->sk.gen;
 	ssize_t r;
 	int i;
 
 	(void)type;
 	for (i = 0; i < TCP_READS_PER_EVENT; i++) {
-		r = read(st->fd, buf, sizeof(buf));
+		r = read(st->sk.fd, buf, sizeof(buf));
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -651,7 +537,7 @@ tcp_read_event(int type, void *arg)
 			if (frame == NULL)
 				continue;
 			link_phys_input(l, mb_copy(frame, flen));
-			if (st->fd < 0 || st->gen != gen)
+			if (st->sk.fd < 0 || st->sk.gen != gen)
 				return;
 		}
 		if ((size_t)r < sizeof(buf))
@@ -661,125 +547,9 @@ tcp_read_event(int type, void *arg)
 
 /* ---- incoming calls ---- */
 
-static struct tcp_listener *
-tcp_listener_get(const struct tcp_conf *c, const char *lname)
-{
-	struct tcp_listener *ls;
-	struct sockaddr_storage ss;
-	char buf[INET6_ADDRSTRLEN];
-	int len, on = 1;
-
-	for (ls = tcp_listeners; ls != NULL; ls = ls->next)
-		if (ls->port == c->self_port &&
-		    phys_addr_equal(&ls->addr, &c->self_addr)) {
-			ls->refs++;
-			return ls;
-		}
-	ls = mem_alloc("phys", sizeof(*ls));
-	ls->addr = c->self_addr;
-	ls->port = c->self_port;
-	len = phys_sockaddr(&ls->addr, ls->port, AF_INET, &ss);
-	ls->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, IPPROTO_TCP);
-	if (ls->fd < 0) {
-		log_perr(LG_ERR, "[%s] TCP: can't create socket", lname);
-		goto fail;
-	}
-	(void)setsockopt(ls->fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	if (bind(ls->fd, (struct sockaddr *)&ss, (socklen_t)len) < 0) {
-		log_perr(LG_ERR, "[%s] TCP: can't bind socket to %s %u", lname,
-		    u_addr_print(&ls->addr, buf, sizeof(buf)), ls->port);
-		goto fail;
-	}
-	if (listen(ls->fd, TCP_BACKLOG) < 0) {
-		log_perr(LG_ERR, "[%s] TCP: can't listen", lname);
-		goto fail;
-	}
-	if (event_register(&ls->ev, EV_READ, ls->fd, EVF_RECURRING,
-	    tcp_accept_event, ls) < 0) {
-		log_perr(LG_ERR, "[%s] TCP: can't register socket", lname);
-		goto fail;
-	}
-	ls->refs = 1;
-	ls->next = tcp_listeners;
-	tcp_listeners = ls;
-	log_msg(LG_PHYS, "TCP: waiting for connection on %s %u",
-	    u_addr_print(&ls->addr, buf, sizeof(buf)), ls->port);
-	return ls;
-fail:
-	if (ls->fd >= 0)
-		close(ls->fd);
-	mem_free(ls);
-	return NULL;
-}
-
-static void
-tcp_listener_put(struct tcp_listener *ls)
-{
-	struct tcp_listener **pp;
-	char buf[INET6_ADDRSTRLEN];
-
-	if (--ls->refs > 0)
-		return;
-	log_msg(LG_PHYS, "TCP: stop waiting for connection on %s %u",
-	    u_addr_print(&ls->addr, buf, sizeof(buf)), ls->port);
-	for (pp = &tcp_listeners; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == ls) {
-			*pp = ls->next;
-			break;
-		}
-	event_unregister(&ls->ev);
-	close(ls->fd);
-	mem_free(ls);
-}
-
-static void
-tcp_unlisten(struct tcp_state *st)
-{
-	if (st->lsn == NULL)
-		return;
-	tcp_listener_put(st->lsn);
-	st->lsn = NULL;
-}
-
-/*
- * The link for a caller at (a, port) on listener ls: among the free links
- * and templates accepting calls there whose `peer` admits the caller, the
- * one with the narrowest peer range (mpd5's choice).  NULL when none.
- */
-static struct link *
-tcp_match(const struct tcp_listener *ls, const struct u_addr *a,
-    uint16_t port)
-{
-	struct link *l, *best = NULL;
-	const struct tcp_conf *c;
-	const struct tcp_state *st;
-	int i, width, best_width = -1;
-
-	for (i = 1; i < g_nlinks; i++) {
-		l = g_links[i];
-		if (l == NULL || l->type != &phys_tcp || l->dying)
-			continue;
-		st = l->dev_state;
-		c = l->dev_conf;
-		if (st == NULL || st->lsn != ls ||
-		    l->state != PHYS_STATE_DOWN ||
-		    !opt_enabled(&l->conf.options, LINK_OPT_INCOMING) ||
-		    !phys_peer_allowed(&c->peer_addr, c->peer_port, a, port))
-			continue;
-		width = c->peer_addr.addr.family == AF_UNSPEC ? 0 :
-		    c->peer_addr.width;
-		if (width > best_width) {
-			best = l;
-			best_width = width;
-		}
-	}
-	return best;
-}
-
 /* An accepted connection fd from ss: give it a link or refuse it. */
 static void
-tcp_incoming(struct tcp_listener *ls, int fd,
+tcp_incoming(struct phys_listener *ls, int fd,
     const struct sockaddr_storage *ss)
 {
 	struct link *t, *l;
@@ -791,32 +561,21 @@ tcp_incoming(struct tcp_listener *ls, int fd,
 	phys_sockaddr_parse(ss, &a, &port);
 	u_addr_print(&a, buf, sizeof(buf));
 	log_msg(LG_PHYS, "Incoming TCP connection from %s %u", buf, port);
-	t = tcp_match(ls, &a, port);
-	if (t == NULL) {
-		log_msg(LG_PHYS, "No free TCP link with requested parameters "
-		    "was found");
+	t = phys_sock_pick(ls, &a, port);
+	if (t == NULL)
 		goto refuse;
-	}
-	l = link_incoming(t);
-	if (l == NULL) {
-		log_msg(LG_PHYS, "[%s] TCP: call from %s %u refused", t->name,
-		    buf, port);
+	st = (struct tcp_state *)phys_sock_take(&tcp_kind, t, buf, port);
+	if (st == NULL)
 		goto refuse;
-	}
-	st = tcp_state_get(l);
-	if (st->fd >= 0 || l->state != PHYS_STATE_DOWN) {
-		log_msg(LG_ERR, "[%s] TCP: link busy, call from %s %u refused",
-		    l->name, buf, port);
-		goto refuse;
-	}
+	l = st->sk.l;
 	log_msg(LG_PHYS, "[%s] Accepting TCP connection from %s %u", l->name,
 	    buf, port);
 	timer_stop(&st->fail_timer);
-	st->fd = fd;
-	st->gen++;
-	st->incoming = true;
-	st->peer_addr = a;
-	st->peer_port = port;
+	st->sk.fd = fd;
+	st->sk.gen++;
+	st->sk.incoming = true;
+	st->sk.peer_addr = a;
+	st->sk.peer_port = port;
 	/* Not DOWN: a failure from here on is reported (the link exists). */
 	l->state = PHYS_STATE_CONNECTING;
 	tcp_established(st);
@@ -833,7 +592,7 @@ refuse:
 static void
 tcp_accept_event(int type, void *arg)
 {
-	struct tcp_listener *ls = arg;
+	struct phys_listener *ls = arg;
 	struct sockaddr_storage ss;
 	socklen_t slen = sizeof(ss);
 	int fd;
@@ -851,69 +610,14 @@ tcp_accept_event(int type, void *arg)
 }
 
 /*
- * Bring the listening sockets in line with the configuration: a link or
- * template listens when phys_listen(l, true) asked for it, `incoming` is
- * enabled and `self` has a port.  Run from a timer so that the order of
- * `set link enable incoming` and `set tcp self` in mpd.conf does not
- * matter (mpd5 defers the same way).
- */
-static void
-tcp_listen_sync(void *arg)
-{
-	struct link *l;
-	struct tcp_state *st;
-	const struct tcp_conf *c;
-	bool want;
-	int i;
-
-	(void)arg;
-	for (i = 1; i < g_nlinks; i++) {
-		l = g_links[i];
-		if (l == NULL || l->type != &phys_tcp ||
-		    (st = l->dev_state) == NULL)
-			continue;
-		c = l->dev_conf;
-		want = st->want_listen && !l->dying &&
-		    opt_enabled(&l->conf.options, LINK_OPT_INCOMING);
-		if (want && c->self_port == 0) {
-			log_msg(LG_ERR, "Tcp: Skipping link \"%s\" with "
-			    "undefined port number", l->name);
-			want = false;
-		}
-		if (st->lsn != NULL && (!want ||
-		    st->lsn->port != c->self_port ||
-		    !phys_addr_equal(&st->lsn->addr, &c->self_addr)))
-			tcp_unlisten(st);
-		if (want && st->lsn == NULL)
-			st->lsn = tcp_listener_get(c, l->name);
-	}
-}
-
-static void
-tcp_listen_schedule(void)
-{
-	if (tcp_sync_timer.cb == NULL)
-		timer_init(&tcp_sync_timer, "TcpListenUpdate", 0,
-		    tcp_listen_sync, NULL);
-	timer_start(&tcp_sync_timer);
-}
-
-/*
  * listen: (stop) accepting calls for l.  Idempotent; the sockets follow
- * from the event loop (tcp_listen_sync()), so this only records the wish
- * and returns 0.
+ * from the event loop (phys_sock_listen()), so this only records the
+ * wish and returns 0.
  */
 static int
 tcp_listen(struct link *l, bool listen)
 {
-	struct tcp_state *st;
-
-	if (!listen && l->dev_state == NULL)
-		return 0;
-	st = tcp_state_get(l);
-	st->want_listen = listen;
-	tcp_listen_schedule();
-	return 0;
+	return phys_sock_listen(&tcp_kind, l, listen);
 }
 
 /* shutdown: the link is being freed; drop everything, report nothing. */
@@ -926,7 +630,7 @@ tcp_shutdown(struct link *l)
 		return;
 	tcp_sock_close(st);
 	timer_stop(&st->fail_timer);
-	tcp_unlisten(st);
+	phys_sock_unlisten(&st->sk);
 	mem_free(st);
 	l->dev_state = NULL;
 }
@@ -937,82 +641,7 @@ tcp_shutdown(struct link *l)
 static void
 tcp_show(struct cmd_ctx *ctx, const struct link *l)
 {
-	const struct tcp_conf *c = l->dev_conf;
-	const struct tcp_state *st = l->dev_state;
-	char buf[64];
-
-	cmd_printf(ctx, "TCP configuration:\n");
-	cmd_printf(ctx, "\tPeer FQDN    : %s\n", c->peer_fqdn);
-	cmd_printf(ctx, "\tSelf address : %s, port %u\n",
-	    phys_addr_print(&c->self_addr, buf, sizeof(buf)), c->self_port);
-	cmd_printf(ctx, "\tPeer address : %s, port %u\n",
-	    u_range_print(&c->peer_addr, buf, sizeof(buf)), c->peer_port);
-	cmd_printf(ctx, "TCP state:\n");
-	if (l->state == PHYS_STATE_DOWN || st == NULL)
-		return;
-	cmd_printf(ctx, "\tIncoming     : %s\n", st->incoming ? "YES" : "NO");
-	cmd_printf(ctx, "\tCurrent peer : %s, port %u\n",
-	    u_addr_print(&st->peer_addr, buf, sizeof(buf)), st->peer_port);
-}
-
-/* Current peer IP (as mpd5: the address only); "" when not connected. */
-static void
-tcp_peer_addr(const struct link *l, char *buf, unsigned len)
-{
-	const struct tcp_state *st = l->dev_state;
-
-	if (st != NULL && l->state != PHYS_STATE_DOWN &&
-	    st->peer_addr.family != AF_UNSPEC)
-		u_addr_print(&st->peer_addr, buf, len);
-}
-
-/*
- * Our address: the configured one, else the local end of the current
- * connection, else "".
- */
-static void
-tcp_self_addr(const struct link *l, char *buf, unsigned len)
-{
-	const struct tcp_conf *c = l->dev_conf;
-	const struct tcp_state *st = l->dev_state;
-	struct sockaddr_storage ss;
-	socklen_t slen = sizeof(ss);
-	struct u_addr a;
-	uint16_t port;
-
-	if (c->self_addr.family != AF_UNSPEC) {
-		u_addr_print(&c->self_addr, buf, len);
-		return;
-	}
-	if (st == NULL || st->fd < 0 ||
-	    getsockname(st->fd, (struct sockaddr *)&ss, &slen) < 0)
-		return;
-	phys_sockaddr_parse(&ss, &a, &port);
-	if (a.family != AF_UNSPEC)
-		u_addr_print(&a, buf, len);
-}
-
-/* Calling number: the caller's address (mpd5: peer when incoming). */
-static void
-tcp_calling_num(const struct link *l, char *buf, unsigned len)
-{
-	const struct tcp_state *st = l->dev_state;
-
-	if (st != NULL && st->incoming)
-		tcp_peer_addr(l, buf, len);
-	else
-		tcp_self_addr(l, buf, len);
-}
-
-static void
-tcp_called_num(const struct link *l, char *buf, unsigned len)
-{
-	const struct tcp_state *st = l->dev_state;
-
-	if (st != NULL && st->incoming)
-		tcp_self_addr(l, buf, len);
-	else
-		tcp_peer_addr(l, buf, len);
+	phys_sock_show(ctx, l, "TCP");
 }
 
 /*
@@ -1029,17 +658,17 @@ const struct phys_type phys_tcp = {
 	.dflt_bandwidth	= 64000,
 	.dflt_latency	= 2000,
 	.cmds		= tcp_set_cmds,
-	.conf_new	= tcp_conf_new,
-	.conf_dup	= tcp_conf_dup,
-	.conf_free	= tcp_conf_free,
+	.conf_new	= phys_sock_conf_new,
+	.conf_dup	= phys_sock_conf_dup,
+	.conf_free	= phys_conf_free,
 	.show		= tcp_show,
-	.peer_addr	= tcp_peer_addr,
-	.calling_num	= tcp_calling_num,
-	.called_num	= tcp_called_num,
+	.peer_addr	= phys_sock_peer_addr,
+	.calling_num	= phys_sock_calling_num,
+	.called_num	= phys_sock_called_num,
 	.open		= tcp_open,
 	.close		= tcp_close,
 	.send		= tcp_send,
 	.listen		= tcp_listen,
 	.shutdown	= tcp_shutdown,
-	.self_addr	= tcp_self_addr,
+	.self_addr	= phys_sock_self_addr,
 };

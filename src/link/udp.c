@@ -20,7 +20,7 @@
  * connected socket are counted and otherwise ignored; a datagram the
  * socket cannot take right now is dropped, never waited for.
  */
-#include "devices.h"
+#include "phys_sock.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -43,174 +43,63 @@
 #define UDP_FRAME_MAX		(UDP_MRU + 4)
 #define UDP_READS_PER_EVENT	16		/* fairness between links */
 
-enum udp_opt {
-	UDP_OPT_RESOLVE_ONCE,	/* resolve the peer name only once */
-};
-
-static const struct opt_def udp_opts[] = {
-	{ "resolve-once", UDP_OPT_RESOLVE_ONCE, false },
-	{ NULL, 0, false },
-};
-
-/* Per-link settings (link->dev_conf); owned by the link. */
-struct udp_conf {
-	struct u_addr	self_addr;	/* unset = any */
-	uint16_t	self_port;	/* required to accept calls */
-	struct u_range	peer_addr;	/* target / allowed peers */
-	uint16_t	peer_port;
-	char		peer_fqdn[256];	/* peer as given (may be a name) */
-	struct opt_set	options;
-};
-
-/* One listening socket per (self address, port); see tcp.c. */
-struct udp_listener {
-	struct u_addr		 addr;
-	uint16_t		 port;
-	int			 fd;
-	int			 refs;
-	struct event		 ev;
-	struct udp_listener	*next;
-};
-
 /* Per-link runtime (link->dev_state); freed by phys_shutdown(). */
 struct udp_state {
-	struct link		*l;
-	int			 fd;		/* connected socket or -1 */
-	unsigned		 gen;		/* bumped per socket */
-	bool			 incoming;
-	bool			 want_listen;	/* phys_listen(l, true) */
+	struct phys_sock	 sk;		/* first: the shared part */
 	bool			 report_up;	/* what report_timer says */
-	struct u_addr		 peer_addr;	/* current peer */
-	uint16_t		 peer_port;
-	struct udp_listener	*lsn;		/* where we accept calls */
-	struct udp_listener	*via;	/* listener of the current call */
+	struct phys_listener	*via;	/* listener of the current call */
 	struct event		 ev_read;
 	struct timer		 report_timer;	/* outcome of udp_open() */
 	uint64_t		 tx_frames, tx_drops, rx_frames, rx_drops;
 	uint64_t		 icmp_errors;
 };
 
-static struct udp_listener	*udp_listeners;
-static struct timer		 udp_sync_timer;
-
-static void	udp_listen_schedule(void);
 static void	udp_read_event(int type, void *arg);
 static void	udp_listener_event(int type, void *arg);
-struct udp_listener;
-static void	udp_dispatch(struct udp_listener *ls, const struct u_addr *a,
+static void	udp_dispatch(struct phys_listener *ls, const struct u_addr *a,
 		    uint16_t port, const uint8_t *p, size_t len);
 static void	udp_report(void *arg);
+static struct phys_sock *udp_sock_get(struct link *l);
+static void	udp_listener_gone(struct phys_listener *ls);
+
+/* udp for the shared listener code (phys_sock.c). */
+static struct phys_sock_kind udp_kind = {
+	.type			= &phys_udp,
+	.tag			= "UDP",
+	.skip_tag		= "UDP",
+	.sync_desc		= "UdpListenUpdate",
+	.sotype			= SOCK_DGRAM,
+	.proto			= IPPROTO_UDP,
+	/* The per-call sockets bind to the same address and port. */
+	.reuseport		= true,
+	.on_readable		= udp_listener_event,
+	.on_readable_name	= "udp_listener_event",
+	.state_get		= udp_sock_get,
+	.listener_gone		= udp_listener_gone,
+};
 
 /* ---- configuration ---- */
-
-static void *
-udp_conf_new(void)
-{
-	struct udp_conf *c = mem_alloc("phys", sizeof(*c));
-
-	/* addresses start unset: `show device` prints UNSPEC */
-	c->options.enable = 1u << UDP_OPT_RESOLVE_ONCE;
-	return c;
-}
-
-static void *
-udp_conf_dup(const void *src)
-{
-	struct udp_conf *c = mem_alloc("phys", sizeof(*c));
-
-	memcpy(c, src, sizeof(*c));
-	return c;
-}
-
-static void
-udp_conf_free(void *conf)
-{
-	mem_free(conf);
-}
-
-static struct udp_conf *
-udp_conf_of(struct cmd_ctx *ctx)
-{
-	if (ctx->lnk == NULL || ctx->lnk->type != &phys_udp)
-		return NULL;
-	return ctx->lnk->dev_conf;
-}
-
-static int
-udp_port_arg(int ac, char **av, uint16_t *port)
-{
-	long v;
-
-	*port = 0;
-	if (ac < 2)
-		return 0;
-	if (util_parse_int(av[1], 0, 65535, &v) < 0)
-		return -1;
-	*port = (uint16_t)v;
-	return 0;
-}
-
-/* `set udp self {ip} [{port}]` */
-static int
-udp_set_self(struct cmd_ctx *ctx, int ac, char **av, const void *arg)
-{
-	struct udp_conf *c = udp_conf_of(ctx);
-	struct udp_state *st;
-	struct u_range r;
-	uint16_t port;
-
-	if (c == NULL)
-		return CMD_ERR_CONTEXT;
-	if (ac < 1 || ac > 2 || u_range_parse(av[0], AF_UNSPEC, &r) < 0 ||
-	    udp_port_arg(ac, av, &port) < 0)
-		return CMD_ERR_USAGE;
-	c->self_addr = r.addr;
-	c->self_port = port;
-	/* A listening link moves to the new address and port. */
-	st = ctx->lnk->dev_state;
-	if (st != NULL && st->want_listen)
-		udp_listen_schedule();
-	return CMD_OK;
-}
-
-/* `set udp peer {ip[/width]|name} [{port}]` */
-static int
-udp_set_peer(struct cmd_ctx *ctx, int ac, char **av, const void *arg)
-{
-	struct udp_conf *c = udp_conf_of(ctx);
-	struct u_range r;
-	uint16_t port;
-
-	if (c == NULL)
-		return CMD_ERR_CONTEXT;
-	if (ac < 1 || ac > 2 || udp_port_arg(ac, av, &port) < 0 ||
-	    phys_parse_peer(av[0], &r) < 0)
-		return CMD_ERR_USAGE;
-	util_strlcpy(c->peer_fqdn, av[0], sizeof(c->peer_fqdn));
-	c->peer_addr = r;
-	c->peer_port = port;
-	return CMD_OK;
-}
 
 static struct opt_set *
 udp_opt_get(struct cmd_ctx *ctx, const struct opt_def **defs)
 {
-	struct udp_conf *c = udp_conf_of(ctx);
+	struct phys_sock_conf *c = phys_conf_of(ctx, &phys_udp);
 
-	*defs = udp_opts;
+	*defs = phys_sock_opts;
 	return c != NULL ? &c->options : NULL;
 }
 
+static const struct phys_ip_cmd udp_arg_ip = { &phys_udp, &udp_kind };
 static const struct opt_cmd_arg udp_arg_enable = { OPT_ENABLE, udp_opt_get };
 static const struct opt_cmd_arg udp_arg_disable = { OPT_DISABLE, udp_opt_get };
 
 const struct cmdtab udp_set_cmds[] = {
 	{ .name = "self {ip} [{port}]", .desc = "Set local IP address",
-	  .func = udp_set_self, .admit = cmd_admit_dev,
-	  .priv = PRIV_ADMIN },
+	  .func = phys_ip_set_self, .admit = cmd_admit_dev,
+	  .priv = PRIV_ADMIN, .arg = &udp_arg_ip },
 	{ .name = "peer {ip} [{port}]", .desc = "Set remote IP address",
-	  .func = udp_set_peer, .admit = cmd_admit_dev,
-	  .priv = PRIV_ADMIN },
+	  .func = phys_ip_set_peer, .admit = cmd_admit_dev,
+	  .priv = PRIV_ADMIN, .arg = &udp_arg_ip },
 	{ .name = "enable [opt ...]", .desc = "Enable option",
 	  .func = phys_opt_cmd, .admit = cmd_admit_dev,
 	  .priv = PRIV_ADMIN, .arg = &udp_arg_enable },
@@ -230,20 +119,27 @@ udp_state_get(struct link *l)
 	if (st != NULL)
 		return st;
 	st = mem_alloc("phys", sizeof(*st));
-	st->l = l;
-	st->fd = -1;
+	st->sk.l = l;
+	st->sk.fd = -1;
 	timer_init(&st->report_timer, "UdpOpen", 0, udp_report, st);
 	l->dev_state = st;
 	return st;
+}
+
+/* kind->state_get: the shared part of l's state (sk is the first member). */
+static struct phys_sock *
+udp_sock_get(struct link *l)
+{
+	return &udp_state_get(l)->sk;
 }
 
 static void
 udp_sock_close(struct udp_state *st)
 {
 	event_unregister(&st->ev_read);
-	if (st->fd >= 0)
-		close(st->fd);
-	st->fd = -1;
+	if (st->sk.fd >= 0)
+		close(st->sk.fd);
+	st->sk.fd = -1;
 	st->via = NULL;
 }
 
@@ -251,17 +147,9 @@ udp_sock_close(struct udp_state *st)
 static void
 udp_down(struct udp_state *st, const char *reason)
 {
-	struct link *l = st->l;
-	bool was_down = l->state == PHYS_STATE_DOWN;
-
 	udp_sock_close(st);
 	timer_stop(&st->report_timer);
-	st->incoming = false;
-	memset(&st->peer_addr, 0, sizeof(st->peer_addr));
-	st->peer_port = 0;
-	l->state = PHYS_STATE_DOWN;
-	if (!was_down)
-		link_phys_down(l, reason);
+	phys_sock_set_down(&st->sk, reason);
 }
 
 /*
@@ -306,12 +194,12 @@ fail:
 static int
 udp_attach(struct udp_state *st, int fd)
 {
-	st->fd = fd;
-	st->gen++;
+	st->sk.fd = fd;
+	st->sk.gen++;
 	if (event_register(&st->ev_read, EV_READ, fd, EVF_RECURRING,
 	    udp_read_event, st) < 0) {
 		log_perr(LG_ERR, "[%s] UDP: can't register socket",
-		    st->l->name);
+		    st->sk.l->name);
 		udp_sock_close(st);
 		return -1;
 	}
@@ -325,9 +213,9 @@ static void
 udp_report(void *arg)
 {
 	struct udp_state *st = arg;
-	struct link *l = st->l;
+	struct link *l = st->sk.l;
 
-	if (!st->report_up || st->fd < 0) {
+	if (!st->report_up || st->sk.fd < 0) {
 		udp_down(st, "Connection failed");
 		return;
 	}
@@ -344,7 +232,7 @@ udp_report(void *arg)
 static int
 udp_open(struct link *l)
 {
-	const struct udp_conf *c = l->dev_conf;
+	const struct phys_sock_conf *c = l->dev_conf;
 	struct udp_state *st;
 	char buf[INET6_ADDRSTRLEN];
 	int fd = -1;
@@ -354,26 +242,26 @@ udp_open(struct link *l)
 	st = udp_state_get(l);
 	if (l->state != PHYS_STATE_DOWN)
 		return 0;
-	st->incoming = false;
+	st->sk.incoming = false;
 	l->state = PHYS_STATE_CONNECTING;
 	st->report_up = false;
-	if (c->peer_addr.addr.family == AF_UNSPEC || c->peer_port == 0)
+	if (c->ip.peer_addr.addr.family == AF_UNSPEC || c->ip.peer_port == 0)
 		log_msg(LG_ERR, "[%s] Can't connect without peer specified",
 		    l->name);
-	else if (c->self_addr.family != AF_UNSPEC &&
-	    c->self_addr.family != c->peer_addr.addr.family)
+	else if (c->ip.self_addr.family != AF_UNSPEC &&
+	    c->ip.self_addr.family != c->ip.peer_addr.addr.family)
 		log_msg(LG_ERR, "[%s] UDP: self and peer address families "
 		    "differ", l->name);
 	else
-		fd = udp_socket(l->name, &c->self_addr, c->self_port,
-		    &c->peer_addr.addr, c->peer_port);
+		fd = udp_socket(l->name, &c->ip.self_addr, c->ip.self_port,
+		    &c->ip.peer_addr.addr, c->ip.peer_port);
 	if (fd >= 0 && udp_attach(st, fd) == 0) {
-		st->peer_addr = c->peer_addr.addr;
-		st->peer_port = c->peer_port;
+		st->sk.peer_addr = c->ip.peer_addr.addr;
+		st->sk.peer_port = c->ip.peer_port;
 		st->report_up = true;
 		log_msg(LG_PHYS, "[%s] UDP: connected to %s %u", l->name,
-		    u_addr_print(&st->peer_addr, buf, sizeof(buf)),
-		    st->peer_port);
+		    u_addr_print(&st->sk.peer_addr, buf, sizeof(buf)),
+		    st->sk.peer_port);
 	}
 	timer_start(&st->report_timer);
 	return 0;
@@ -401,7 +289,7 @@ udp_send(struct link *l, struct mbuf *m)
 	struct udp_state *st = l->dev_state;
 	ssize_t w;
 
-	if (st == NULL || st->fd < 0 || l->state != PHYS_STATE_UP ||
+	if (st == NULL || st->sk.fd < 0 || l->state != PHYS_STATE_UP ||
 	    m->len > UDP_FRAME_MAX) {
 		if (st != NULL)
 			st->tx_drops++;
@@ -409,7 +297,8 @@ udp_send(struct link *l, struct mbuf *m)
 		return -1;
 	}
 	do
-		w = send(st->fd, m->data, m->len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		w = send(st->sk.fd, m->data, m->len,
+		    MSG_DONTWAIT | MSG_NOSIGNAL);
 	while (w < 0 && errno == EINTR);
 	mb_free(m);
 	if (w < 0) {
@@ -428,13 +317,13 @@ udp_send(struct link *l, struct mbuf *m)
 static void
 udp_deliver(struct udp_state *st, const uint8_t *p, size_t len)
 {
-	if (st->l->state != PHYS_STATE_UP || len == 0 ||
+	if (st->sk.l->state != PHYS_STATE_UP || len == 0 ||
 	    len > UDP_FRAME_MAX) {
 		st->rx_drops++;
 		return;
 	}
 	st->rx_frames++;
-	link_phys_input(st->l, mb_copy(p, len));
+	link_phys_input(st->sk.l, mb_copy(p, len));
 }
 
 /* Datagrams on the link's connected socket. */
@@ -443,7 +332,7 @@ udp_read_event(int type, void *arg)
 {
 	struct udp_state *st = arg;
 	uint8_t buf[UDP_FRAME_MAX + 1];
-	unsigned gen = st->gen;
+	unsigned gen = st->sk.gen;
 	ssize_t r;
 	int i;
 
@@ -454,8 +343,8 @@ udp_read_event(int type, void *arg)
 		struct u_addr a;
 		uint16_t port;
 
-		r = recvfrom(st->fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC,
-		    (struct sockaddr *)&ss, &slen);
+		r = recvfrom(st->sk.fd, buf, sizeof(buf),
+		    MSG_DONTWAIT | MSG_TRUNC, (struct sockaddr *)&ss, &slen);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -477,106 +366,34 @@ udp_read_event(int type, void *arg)
 		 */
 		if (st->via != NULL) {
 			phys_sockaddr_parse(&ss, &a, &port);
-			if (a.family != AF_UNSPEC && (port != st->peer_port ||
-			    !phys_addr_equal(&a, &st->peer_addr))) {
+			if (a.family != AF_UNSPEC &&
+			    (port != st->sk.peer_port ||
+			    !phys_addr_equal(&a, &st->sk.peer_addr))) {
 				udp_dispatch(st->via, &a, port, buf, (size_t)r);
-				if (st->fd < 0 || st->gen != gen)
+				if (st->sk.fd < 0 || st->sk.gen != gen)
 					return;
 				continue;
 			}
 		}
 		udp_deliver(st, buf, (size_t)r);
-		if (st->fd < 0 || st->gen != gen)
+		if (st->sk.fd < 0 || st->sk.gen != gen)
 			return;
 	}
 }
 
 /* ---- incoming calls ---- */
 
-static struct udp_listener *
-udp_listener_get(const struct udp_conf *c, const char *lname)
-{
-	struct udp_listener *ls;
-	struct sockaddr_storage ss;
-	char buf[INET6_ADDRSTRLEN];
-	int len, on = 1;
-
-	for (ls = udp_listeners; ls != NULL; ls = ls->next)
-		if (ls->port == c->self_port &&
-		    phys_addr_equal(&ls->addr, &c->self_addr)) {
-			ls->refs++;
-			return ls;
-		}
-	ls = mem_alloc("phys", sizeof(*ls));
-	ls->addr = c->self_addr;
-	ls->port = c->self_port;
-	len = phys_sockaddr(&ls->addr, ls->port, AF_INET, &ss);
-	ls->fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, IPPROTO_UDP);
-	if (ls->fd < 0) {
-		log_perr(LG_ERR, "[%s] UDP: can't create socket", lname);
-		goto fail;
-	}
-	/* The per-call sockets bind to the same address and port. */
-	(void)setsockopt(ls->fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	(void)setsockopt(ls->fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on));
-	if (bind(ls->fd, (struct sockaddr *)&ss, (socklen_t)len) < 0) {
-		log_perr(LG_ERR, "[%s] UDP: can't bind socket to %s %u", lname,
-		    u_addr_print(&ls->addr, buf, sizeof(buf)), ls->port);
-		goto fail;
-	}
-	if (event_register(&ls->ev, EV_READ, ls->fd, EVF_RECURRING,
-	    udp_listener_event, ls) < 0) {
-		log_perr(LG_ERR, "[%s] UDP: can't register socket", lname);
-		goto fail;
-	}
-	ls->refs = 1;
-	ls->next = udp_listeners;
-	udp_listeners = ls;
-	log_msg(LG_PHYS, "UDP: waiting for connection on %s %u",
-	    u_addr_print(&ls->addr, buf, sizeof(buf)), ls->port);
-	return ls;
-fail:
-	if (ls->fd >= 0)
-		close(ls->fd);
-	mem_free(ls);
-	return NULL;
-}
-
+/* kind->listener_gone: calls that came in on ls keep their own sockets. */
 static void
-udp_listener_put(struct udp_listener *ls)
+udp_listener_gone(struct phys_listener *ls)
 {
-	struct udp_listener **pp;
 	struct udp_state *st;
-	char buf[INET6_ADDRSTRLEN];
 	int i;
 
-	if (--ls->refs > 0)
-		return;
-	log_msg(LG_PHYS, "UDP: stop waiting for connection on %s %u",
-	    u_addr_print(&ls->addr, buf, sizeof(buf)), ls->port);
-	for (pp = &udp_listeners; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == ls) {
-			*pp = ls->next;
-			break;
-		}
-	/* Calls that came in here keep their own sockets. */
 	for (i = 1; i < g_nlinks; i++)
 		if (g_links[i] != NULL && g_links[i]->type == &phys_udp &&
 		    (st = g_links[i]->dev_state) != NULL && st->via == ls)
 			st->via = NULL;
-	event_unregister(&ls->ev);
-	close(ls->fd);
-	mem_free(ls);
-}
-
-static void
-udp_unlisten(struct udp_state *st)
-{
-	if (st->lsn == NULL)
-		return;
-	udp_listener_put(st->lsn);
-	st->lsn = NULL;
 }
 
 /*
@@ -584,7 +401,7 @@ udp_unlisten(struct udp_state *st)
  * reached the shared socket before the call's own socket was connected.
  */
 static struct udp_state *
-udp_find_call(const struct udp_listener *ls, const struct u_addr *a,
+udp_find_call(const struct phys_listener *ls, const struct u_addr *a,
     uint16_t port)
 {
 	struct udp_state *st;
@@ -594,47 +411,17 @@ udp_find_call(const struct udp_listener *ls, const struct u_addr *a,
 		if (g_links[i] == NULL || g_links[i]->type != &phys_udp)
 			continue;
 		st = g_links[i]->dev_state;
-		if (st != NULL && st->fd >= 0 && st->via == ls &&
-		    st->peer_port == port && phys_addr_equal(&st->peer_addr, a))
+		if (st != NULL && st->sk.fd >= 0 && st->via == ls &&
+		    st->sk.peer_port == port &&
+		    phys_addr_equal(&st->sk.peer_addr, a))
 			return st;
 	}
 	return NULL;
 }
 
-/* The narrowest free link or template accepting (a, port) on ls. */
-static struct link *
-udp_match(const struct udp_listener *ls, const struct u_addr *a,
-    uint16_t port)
-{
-	struct link *l, *best = NULL;
-	const struct udp_conf *c;
-	const struct udp_state *st;
-	int i, width, best_width = -1;
-
-	for (i = 1; i < g_nlinks; i++) {
-		l = g_links[i];
-		if (l == NULL || l->type != &phys_udp || l->dying)
-			continue;
-		st = l->dev_state;
-		c = l->dev_conf;
-		if (st == NULL || st->lsn != ls ||
-		    l->state != PHYS_STATE_DOWN ||
-		    !opt_enabled(&l->conf.options, LINK_OPT_INCOMING) ||
-		    !phys_peer_allowed(&c->peer_addr, c->peer_port, a, port))
-			continue;
-		width = c->peer_addr.addr.family == AF_UNSPEC ? 0 :
-		    c->peer_addr.width;
-		if (width > best_width) {
-			best = l;
-			best_width = width;
-		}
-	}
-	return best;
-}
-
 /* A datagram from a new peer at (a, port): set up the call. */
 static void
-udp_incoming(struct udp_listener *ls, const struct u_addr *a, uint16_t port,
+udp_incoming(struct phys_listener *ls, const struct u_addr *a, uint16_t port,
     const uint8_t *p, size_t len)
 {
 	struct link *t, *l;
@@ -647,30 +434,19 @@ udp_incoming(struct udp_listener *ls, const struct u_addr *a, uint16_t port,
 	u_addr_print(&ls->addr, sbuf, sizeof(sbuf));
 	log_msg(LG_PHYS, "Incoming UDP connection from %s %u to %s %u", buf,
 	    port, sbuf, ls->port);
-	t = udp_match(ls, a, port);
-	if (t == NULL) {
-		log_msg(LG_PHYS, "No free UDP link with requested parameters "
-		    "was found");
+	t = phys_sock_pick(ls, a, port);
+	if (t == NULL)
 		return;
-	}
 	/* The socket first: a link from link_incoming() must not strand. */
 	fd = udp_socket(t->name, &ls->addr, ls->port, a, port);
 	if (fd < 0)
 		return;
-	l = link_incoming(t);
-	if (l == NULL) {
-		log_msg(LG_PHYS, "[%s] UDP: call from %s %u refused", t->name,
-		    buf, port);
+	st = (struct udp_state *)phys_sock_take(&udp_kind, t, buf, port);
+	if (st == NULL) {
 		close(fd);
 		return;
 	}
-	st = udp_state_get(l);
-	if (st->fd >= 0 || l->state != PHYS_STATE_DOWN) {
-		log_msg(LG_ERR, "[%s] UDP: link busy, call from %s %u refused",
-		    l->name, buf, port);
-		close(fd);
-		return;
-	}
+	l = st->sk.l;
 	timer_stop(&st->report_timer);
 	if (udp_attach(st, fd) < 0) {
 		/* the link exists now: it hears about the failure */
@@ -680,14 +456,14 @@ udp_incoming(struct udp_listener *ls, const struct u_addr *a, uint16_t port,
 	}
 	log_msg(LG_PHYS, "[%s] Accepting UDP connection from %s %u to %s %u",
 	    l->name, buf, port, sbuf, ls->port);
-	st->incoming = true;
+	st->sk.incoming = true;
 	st->via = ls;
-	st->peer_addr = *a;
-	st->peer_port = port;
-	gen = st->gen;
+	st->sk.peer_addr = *a;
+	st->sk.peer_port = port;
+	gen = st->sk.gen;
 	l->state = PHYS_STATE_UP;
 	link_phys_up(l);
-	if (st->fd >= 0 && st->gen == gen)
+	if (st->sk.fd >= 0 && st->sk.gen == gen)
 		udp_deliver(st, p, len);
 }
 
@@ -699,7 +475,7 @@ udp_incoming(struct udp_listener *ls, const struct u_addr *a, uint16_t port,
 static void
 udp_listener_event(int type, void *arg)
 {
-	struct udp_listener *ls = arg;
+	struct phys_listener *ls = arg;
 	struct sockaddr_storage ss;
 	socklen_t slen = sizeof(ss);
 	uint8_t buf[UDP_FRAME_MAX + 1];
@@ -725,7 +501,7 @@ udp_listener_event(int type, void *arg)
 
 /* A datagram for listener ls from (a, port): its call, or a new one. */
 static void
-udp_dispatch(struct udp_listener *ls, const struct u_addr *a, uint16_t port,
+udp_dispatch(struct phys_listener *ls, const struct u_addr *a, uint16_t port,
     const uint8_t *p, size_t len)
 {
 	struct udp_state *st = udp_find_call(ls, a, port);
@@ -737,60 +513,11 @@ udp_dispatch(struct udp_listener *ls, const struct u_addr *a, uint16_t port,
 	udp_incoming(ls, a, port, p, len);
 }
 
-/* Listening sockets follow the configuration (see tcp_listen_sync()). */
-static void
-udp_listen_sync(void *arg)
-{
-	struct link *l;
-	struct udp_state *st;
-	const struct udp_conf *c;
-	bool want;
-	int i;
-
-	(void)arg;
-	for (i = 1; i < g_nlinks; i++) {
-		l = g_links[i];
-		if (l == NULL || l->type != &phys_udp ||
-		    (st = l->dev_state) == NULL)
-			continue;
-		c = l->dev_conf;
-		want = st->want_listen && !l->dying &&
-		    opt_enabled(&l->conf.options, LINK_OPT_INCOMING);
-		if (want && c->self_port == 0) {
-			log_msg(LG_ERR, "UDP: Skipping link \"%s\" with "
-			    "undefined port number", l->name);
-			want = false;
-		}
-		if (st->lsn != NULL && (!want ||
-		    st->lsn->port != c->self_port ||
-		    !phys_addr_equal(&st->lsn->addr, &c->self_addr)))
-			udp_unlisten(st);
-		if (want && st->lsn == NULL)
-			st->lsn = udp_listener_get(c, l->name);
-	}
-}
-
-static void
-udp_listen_schedule(void)
-{
-	if (udp_sync_timer.cb == NULL)
-		timer_init(&udp_sync_timer, "UdpListenUpdate", 0,
-		    udp_listen_sync, NULL);
-	timer_start(&udp_sync_timer);
-}
-
 /* listen: record the wish; the sockets follow from the loop.  0. */
 static int
 udp_listen(struct link *l, bool listen)
 {
-	struct udp_state *st;
-
-	if (!listen && l->dev_state == NULL)
-		return 0;
-	st = udp_state_get(l);
-	st->want_listen = listen;
-	udp_listen_schedule();
-	return 0;
+	return phys_sock_listen(&udp_kind, l, listen);
 }
 
 /* shutdown: the link is being freed; drop everything, report nothing. */
@@ -803,7 +530,7 @@ udp_shutdown(struct link *l)
 		return;
 	udp_sock_close(st);
 	timer_stop(&st->report_timer);
-	udp_unlisten(st);
+	phys_sock_unlisten(&st->sk);
 	mem_free(st);
 	l->dev_state = NULL;
 }
@@ -814,78 +541,7 @@ udp_shutdown(struct link *l)
 static void
 udp_show(struct cmd_ctx *ctx, const struct link *l)
 {
-	const struct udp_conf *c = l->dev_conf;
-	const struct udp_state *st = l->dev_state;
-	char buf[64];
-
-	cmd_printf(ctx, "UDP configuration:\n");
-	cmd_printf(ctx, "\tPeer FQDN    : %s\n", c->peer_fqdn);
-	cmd_printf(ctx, "\tSelf address : %s, port %u\n",
-	    phys_addr_print(&c->self_addr, buf, sizeof(buf)), c->self_port);
-	cmd_printf(ctx, "\tPeer address : %s, port %u\n",
-	    u_range_print(&c->peer_addr, buf, sizeof(buf)), c->peer_port);
-	cmd_printf(ctx, "UDP state:\n");
-	if (l->state == PHYS_STATE_DOWN || st == NULL)
-		return;
-	cmd_printf(ctx, "\tIncoming     : %s\n", st->incoming ? "YES" : "NO");
-	cmd_printf(ctx, "\tCurrent peer : %s, port %u\n",
-	    u_addr_print(&st->peer_addr, buf, sizeof(buf)), st->peer_port);
-}
-
-/* Current peer IP; "" when not connected. */
-static void
-udp_peer_addr(const struct link *l, char *buf, unsigned len)
-{
-	const struct udp_state *st = l->dev_state;
-
-	if (st != NULL && l->state != PHYS_STATE_DOWN &&
-	    st->peer_addr.family != AF_UNSPEC)
-		u_addr_print(&st->peer_addr, buf, len);
-}
-
-/* Our address: configured, else the socket's local end, else "". */
-static void
-udp_self_addr(const struct link *l, char *buf, unsigned len)
-{
-	const struct udp_conf *c = l->dev_conf;
-	const struct udp_state *st = l->dev_state;
-	struct sockaddr_storage ss;
-	socklen_t slen = sizeof(ss);
-	struct u_addr a;
-	uint16_t port;
-
-	if (c->self_addr.family != AF_UNSPEC) {
-		u_addr_print(&c->self_addr, buf, len);
-		return;
-	}
-	if (st == NULL || st->fd < 0 ||
-	    getsockname(st->fd, (struct sockaddr *)&ss, &slen) < 0)
-		return;
-	phys_sockaddr_parse(&ss, &a, &port);
-	if (a.family != AF_UNSPEC)
-		u_addr_print(&a, buf, len);
-}
-
-static void
-udp_calling_num(const struct link *l, char *buf, unsigned len)
-{
-	const struct udp_state *st = l->dev_state;
-
-	if (st != NULL && st->incoming)
-		udp_peer_addr(l, buf, len);
-	else
-		udp_self_addr(l, buf, len);
-}
-
-static void
-udp_called_num(const struct link *l, char *buf, unsigned len)
-{
-	const struct udp_state *st = l->dev_state;
-
-	if (st != NULL && st->incoming)
-		udp_self_addr(l, buf, len);
-	else
-		udp_peer_addr(l, buf, len);
+	phys_sock_show(ctx, l, "UDP");
 }
 
 /* One frame per datagram: a synchronous link (spec 10.7). */
@@ -899,17 +555,17 @@ const struct phys_type phys_udp = {
 	.dflt_bandwidth	= 64000,
 	.dflt_latency	= 2000,
 	.cmds		= udp_set_cmds,
-	.conf_new	= udp_conf_new,
-	.conf_dup	= udp_conf_dup,
-	.conf_free	= udp_conf_free,
+	.conf_new	= phys_sock_conf_new,
+	.conf_dup	= phys_sock_conf_dup,
+	.conf_free	= phys_conf_free,
 	.show		= udp_show,
-	.peer_addr	= udp_peer_addr,
-	.calling_num	= udp_calling_num,
-	.called_num	= udp_called_num,
+	.peer_addr	= phys_sock_peer_addr,
+	.calling_num	= phys_sock_calling_num,
+	.called_num	= phys_sock_called_num,
 	.open		= udp_open,
 	.close		= udp_close,
 	.send		= udp_send,
 	.listen		= udp_listen,
 	.shutdown	= udp_shutdown,
-	.self_addr	= udp_self_addr,
+	.self_addr	= phys_sock_self_addr,
 };
