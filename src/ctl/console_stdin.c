@@ -189,6 +189,13 @@ console_stdin_stop(void)
 		return;
 	s->in_closed = true;
 	s->ioff = s->ilen = 0;
+	/*
+	 * Nobody reads this console any more: log lines go to stderr from
+	 * now on (once, not also through the session), so a foreground
+	 * daemon keeps showing its log.
+	 */
+	s->opts.enable &= ~(1u << CONSOLE_OPT_LOGGING);
+	log_set_foreground(1);
 	if (!sio.reading)
 		return;
 	sio.reading = false;
