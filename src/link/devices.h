@@ -34,6 +34,8 @@ struct phys_type {
 	int			 mru;		/* device maximum MRU */
 	bool			 tmpl;		/* supports templates */
 	bool			 synchronous;
+	/* RFC 2516 7: never negotiate address/control field compression */
+	bool			 no_acfc;
 	int			 dflt_bandwidth;
 	int			 dflt_latency;
 	const struct cmdtab	*cmds;		/* `set <type> ...` */

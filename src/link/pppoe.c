@@ -1193,9 +1193,7 @@ static void
 pppoe_rx_padi(struct pppoe_if *pif, const uint8_t src[6],
     const struct pppoe_disc *d)
 {
-	struct pppoe_blob none = { NULL, 0, false };
-	const struct pppoe_blob *req = d->nservices > 0 ? &d->service[0] :
-	    &none;
+	const struct pppoe_blob *req;
 	struct pppoe_state *st;
 	uint8_t buf[1024], cookie[PPPOE_COOKIE_LEN];
 	struct pppoe_builder b;
@@ -1204,6 +1202,17 @@ pppoe_rx_padi(struct pppoe_if *pif, const uint8_t src[6],
 
 	if (pif->listeners == NULL)
 		return;
+	/*
+	 * RFC 2516 5.1: a PADI carries exactly one Service-Name tag (empty
+	 * for "any service"); one without is malformed and dropped.
+	 */
+	if (d->nservices != 1) {
+		pif->rx_bad++;
+		log_msg(LG_PHYS2, "PPPoE: PADI with %u Service-Name tags "
+		    "dropped", d->nservices);
+		return;
+	}
+	req = &d->service[0];
 	if (!pppoe_admit(pif, src, false))
 		return;
 	pppoe_mac_print(src, PPPOE_MAC_UNIX_LIKE, mbuf, sizeof(mbuf));
@@ -1379,7 +1388,8 @@ pppoe_rx_padt(struct pppoe_if *pif, const uint8_t src[6],
 	log_msg(LG_PHYS, "[%s] PPPoE: received PADT for session 0x%04x",
 	    st->l->name, d->session);
 	pppoe_log_errors(st->l, d);
-	pppoe_down(st, false, "Peer disconnect");
+	/* The session is gone under the link: mpd5 records "Dropped". */
+	pppoe_down(st, false, "Dropped");
 }
 
 /* One received discovery frame (Ethernet header included). */
@@ -1773,6 +1783,7 @@ const struct phys_type phys_pppoe = {
 	.mru		= PPPOE_MTU,
 	.tmpl		= true,
 	.synchronous	= true,
+	.no_acfc	= true,
 	.dflt_bandwidth	= 64000,
 	.dflt_latency	= 2000,
 	.cmds		= pppoe_set_cmds,

@@ -352,6 +352,11 @@ lcp_configure(struct fsm *f)
 	memset(c, 0, sizeof(*c));
 	c->enable = l->conf.options.enable;
 	c->accept = l->conf.options.accept;
+	if (l->type != NULL && l->type->no_acfc) {
+		/* PPPoE (RFC 2516 7): neither asked for nor accepted */
+		c->enable &= ~(1u << LINK_OPT_ACFCOMP);
+		c->accept &= ~(1u << LINK_OPT_ACFCOMP);
+	}
 	dev = phys_get_mru(l);
 	if (dev <= 0)
 		dev = l->type != NULL ? l->type->mru : LCP_DEFAULT_MRU;
