@@ -76,6 +76,8 @@ teardown(void **state)
 	struct fixture *f = *state;
 
 	link_actions_free(f->l.actions);
+	/* `enable incoming` makes the device listen: release its state */
+	phys_shutdown(&f->l);
 	f->l.type->conf_free(f->l.dev_conf);
 	test_free(f);
 	return 0;
