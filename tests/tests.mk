@@ -54,11 +54,11 @@ ASAN_FLAGS	 = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 asan:
 	$(MAKE) BUILD=build-asan OPT="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
 		build-asan/mpd5 unit fuzz-replay
-	MPD_BIN=$(CURDIR)/build-asan/mpd5 MPD_ASAN=1 $(PYTEST) -q -p no:cacheprovider \
+	MPD_BIN=$(CURDIR)/build-asan/mpd5 MPD_ASAN=1 $(PYTEST) -q --tb=short -rfE -p no:cacheprovider \
 		-m "not slow" tests/integration
 
 integration: $(MPD)
-	MPD_BIN=$(CURDIR)/$(MPD) $(PYTEST) -v -p no:cacheprovider tests/integration
+	MPD_BIN=$(CURDIR)/$(MPD) $(PYTEST) -v --tb=short -rfE -p no:cacheprovider tests/integration
 
 check: deps
 	$(MAKE) all
