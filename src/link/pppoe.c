@@ -268,6 +268,7 @@ const struct cmdtab pppoe_set_cmds[] = {
 #define PPPOE_MAC_BURST		20
 #define PPPOE_MACTB_SIZE	256	/* per-MAC buckets (overwritten) */
 #define PPPOE_HALF_OPEN_MAX	2048	/* sessions not yet LCP Opened */
+#define PPPOE_HO_HASH_SIZE	256	/* half-open sessions by AC-Cookie */
 #define PPPOE_HU_LEN		8	/* our Host-Uniq: link id + gen */
 #define PPPOE_BLOB_MAX		64	/* cookie / relay id kept */
 
@@ -300,11 +301,14 @@ struct pppoe_if {
 	unsigned		 nsessions, half_open;
 	struct pppoe_state	*listeners;	/* server links / templates */
 	struct pppoe_state	*hash[PPPOE_HASH_SIZE];
+	/* half-open server sessions by the AC-Cookie of their PADR */
+	struct pppoe_state	*ho_hash[PPPOE_HO_HASH_SIZE];
 	struct pppoe_tb		 padi_tb, padr_tb;
 	struct pppoe_mac_tb	 mactb[PPPOE_MACTB_SIZE];
 	/* counters */
 	uint64_t		 rx_disc, rx_sess, rx_bad, rx_nosess;
 	uint64_t		 drop_rate, drop_cookie, drop_half_open;
+	uint64_t		 padr_repeat;
 	uint64_t		 tx_err;
 	struct pppoe_if		*next;
 };
@@ -323,6 +327,7 @@ struct pppoe_state {
 	struct pppoe_if		*lpif;		/* where we listen */
 	struct pppoe_state	*lnext;		/* lpif->listeners */
 	struct pppoe_state	*hnext;		/* pif->hash chain */
+	struct pppoe_state	*honext;	/* pif->ho_hash chain */
 	bool			 want_listen;
 	bool			 in_hash;
 	bool			 incoming;
@@ -679,6 +684,66 @@ pppoe_hash_del(struct pppoe_state *st)
 	st->pif->nsessions--;
 }
 
+/* Half-open server sessions, found again by the cookie of their PADR. */
+static unsigned
+pppoe_ho_hash(const uint8_t *cookie)
+{
+	/* bytes 0-3 are the time bucket, the keyed hash follows */
+	return (cookie[4] | (unsigned)cookie[5] << 8) % PPPOE_HO_HASH_SIZE;
+}
+
+/* st (server side, cookie kept) becomes half-open on its interface. */
+static void
+pppoe_half_open_begin(struct pppoe_state *st)
+{
+	unsigned h = pppoe_ho_hash(st->cookie);
+
+	st->honext = st->pif->ho_hash[h];
+	st->pif->ho_hash[h] = st;
+	st->half_open = true;
+	st->pif->half_open++;
+}
+
+/* st is no longer half-open (LCP opened, or the call is gone). */
+static void
+pppoe_half_open_end(struct pppoe_state *st)
+{
+	struct pppoe_state **pp;
+
+	if (!st->half_open || st->pif == NULL)
+		return;
+	for (pp = &st->pif->ho_hash[pppoe_ho_hash(st->cookie)]; *pp != NULL;
+	    pp = &(*pp)->honext)
+		if (*pp == st) {
+			*pp = st->honext;
+			break;
+		}
+	st->honext = NULL;
+	st->half_open = false;
+	st->pif->half_open--;
+}
+
+/*
+ * The half-open session that a PADR with this (verified) cookie from mac
+ * created already, or NULL: a client that missed our PADS repeats its
+ * PADR (RFC 2516 5.3), and gets the same session again.
+ */
+static struct pppoe_state *
+pppoe_half_open_find(struct pppoe_if *pif, const uint8_t mac[6],
+    const uint8_t *cookie, size_t len)
+{
+	struct pppoe_state *st;
+
+	if (len != PPPOE_COOKIE_LEN)
+		return NULL;
+	for (st = pif->ho_hash[pppoe_ho_hash(cookie)]; st != NULL;
+	    st = st->honext)
+		if (memcmp(st->peer, mac, 6) == 0 &&
+		    memcmp(st->cookie, cookie, PPPOE_COOKIE_LEN) == 0)
+			return st;
+	return NULL;
+}
+
 /* ---- sending ---- */
 
 static void
@@ -775,8 +840,7 @@ pppoe_drop_call(struct pppoe_state *st, bool padt)
 	if (padt && st->cst == PPPOE_CS_SESSION)
 		pppoe_send_padt(st);
 	pppoe_hash_del(st);
-	if (st->half_open && st->pif != NULL)
-		st->pif->half_open--;
+	pppoe_half_open_end(st);
 	st->half_open = false;
 	pppoe_if_put(st->pif);
 	st->pif = NULL;
@@ -1269,6 +1333,28 @@ pppoe_send_pads_error(struct pppoe_if *pif, const uint8_t dst[6],
 	pppoe_disc_finish(pif, &b, buf);
 }
 
+/* PADS accepting the PADR d for the server session st. */
+static void
+pppoe_send_pads(struct pppoe_state *st, const struct pppoe_disc *d)
+{
+	uint8_t buf[1024];
+	struct pppoe_builder b;
+
+	pppoe_disc_start(&b, buf, sizeof(buf), st->pif, st->peer,
+	    PPPOE_CODE_PADS, st->sid);
+	pppoe_build_tag(&b, PPPOE_TAG_SERVICE, st->service,
+	    strlen(st->service));
+	if (d->host_uniq.present)
+		pppoe_build_tag(&b, PPPOE_TAG_HOST_UNIQ, d->host_uniq.p,
+		    d->host_uniq.len);
+	if (d->relay_sid.present)
+		pppoe_build_tag(&b, PPPOE_TAG_RELAY_SID, d->relay_sid.p,
+		    d->relay_sid.len);
+	if (st->mp_ok)
+		pppoe_build_u16_tag(&b, PPPOE_TAG_MAX_PAYLOAD, st->mp);
+	pppoe_disc_finish(st->pif, &b, buf);
+}
+
 static void
 pppoe_rx_padr(struct pppoe_if *pif, const uint8_t src[6],
     const struct pppoe_disc *d)
@@ -1278,8 +1364,6 @@ pppoe_rx_padr(struct pppoe_if *pif, const uint8_t src[6],
 	    &none;
 	struct pppoe_state *lst, *st;
 	struct link *t, *l;
-	uint8_t buf[1024];
-	struct pppoe_builder b;
 	char mbuf[20];
 	uint16_t sid;
 
@@ -1295,6 +1379,16 @@ pppoe_rx_padr(struct pppoe_if *pif, const uint8_t src[6],
 		return;
 	}
 	pppoe_mac_print(src, PPPOE_MAC_UNIX_LIKE, mbuf, sizeof(mbuf));
+	st = pppoe_half_open_find(pif, src, d->cookie.p, d->cookie.len);
+	if (st != NULL) {
+		/* our PADS was lost: the same session again, not a new one */
+		pif->padr_repeat++;
+		pppoe_send_pads(st, d);
+		log_msg(LG_PHYS2, "[%s] PPPoE: repeated PADR from %s, PADS "
+		    "for session 0x%04x sent again", st->l->name, mbuf,
+		    st->sid);
+		return;
+	}
 	if (pif->half_open >= PPPOE_HALF_OPEN_MAX) {
 		pif->drop_half_open++;
 		log_msg(LG_PHYS2, "PPPoE: too many half-open sessions, PADR "
@@ -1353,22 +1447,9 @@ pppoe_rx_padr(struct pppoe_if *pif, const uint8_t src[6],
 		st->mp = d->max_payload;
 	}
 	pppoe_hash_add(st);
-	st->half_open = true;
-	pif->half_open++;
-
-	pppoe_disc_start(&b, buf, sizeof(buf), pif, src, PPPOE_CODE_PADS,
-	    sid);
-	pppoe_build_tag(&b, PPPOE_TAG_SERVICE, st->service,
-	    strlen(st->service));
-	if (d->host_uniq.present)
-		pppoe_build_tag(&b, PPPOE_TAG_HOST_UNIQ, d->host_uniq.p,
-		    d->host_uniq.len);
-	if (d->relay_sid.present)
-		pppoe_build_tag(&b, PPPOE_TAG_RELAY_SID, d->relay_sid.p,
-		    d->relay_sid.len);
-	if (st->mp_ok)
-		pppoe_build_u16_tag(&b, PPPOE_TAG_MAX_PAYLOAD, st->mp);
-	pppoe_disc_finish(pif, &b, buf);
+	memcpy(st->cookie, d->cookie.p, PPPOE_COOKIE_LEN);
+	pppoe_half_open_begin(st);
+	pppoe_send_pads(st, d);
 	log_msg(LG_PHYS, "[%s] PPPoE: accepting call from %s, session "
 	    "0x%04x", l->name, mbuf, sid);
 	l->state = PHYS_STATE_UP;
@@ -1501,10 +1582,8 @@ pppoe_sess_input(struct pppoe_if *pif, struct mbuf *m)
 		pif->rx_nosess++;
 		goto drop;
 	}
-	if (st->half_open && l->lcp_state == FSM_ST_OPENED) {
-		st->half_open = false;
-		pif->half_open--;
-	}
+	if (st->half_open && l->lcp_state == FSM_ST_OPENED)
+		pppoe_half_open_end(st);
 	mb_trim_head(m, PPPOE_ETH_HLEN + PPPOE_HLEN);
 	m->len = plen;		/* drop Ethernet padding */
 	st->rx_frames++;

@@ -1232,6 +1232,14 @@ def test_bad_discovery_frames(badlab):
     pads = peer.wait(me2, PADS)
     assert pads.sid not in (0, 0xFFFF), pads
     assert pads.tag(TAG_HOST_UNIQ) == b"uniq-2", pads
+    # a client that missed the PADS repeats its PADR (RFC 2516 5.3): the
+    # AC answers with the same session, it does not open a second one
+    peer.send(padr(srv_mac, me2, SERVICE.encode(), real_cookie, b"uniq-2"))
+    again = wait_for(lambda: [f for f in peer.frames(me2, PADS)
+                              if f.sid != 0][1:], IO_TIMEOUT,
+                     "a second PADS for the repeated PADR")[0]
+    assert again.sid == pads.sid, (pads, again)
+    assert again.tag(TAG_HOST_UNIQ) == b"uniq-2", again
     # the server starts LCP on it
     lcp = peer.wait(me2, None, ethertype=ETH_P_PPP_SES)
     body = lcp.payload[2:] if lcp.payload[:2] == b"\xff\x03" else lcp.payload
