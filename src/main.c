@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -25,6 +26,7 @@
 #include "core/cfgfile.h"
 #include "core/defs.h"
 #include "core/event.h"
+#include "core/fdclose.h"
 #include "core/global.h"
 #include "core/log.h"
 #include "core/mem.h"
@@ -304,6 +306,7 @@ cleanup(void)
 	link_shutdown_all();
 	worker_shutdown();
 	bund_shutdown_all();
+	fd_close_drain();	/* the bundles' devices are gone */
 	proc_shutdown();
 	ippool_shutdown();
 	cfg_index_free();
@@ -513,6 +516,22 @@ daemonize(void)
 	return 0;
 }
 
+/*
+ * A session holds file descriptors (its TUN device, sockets of its link):
+ * an access concentrator with thousands of sessions needs more than the
+ * usual soft limit of 1024, so take everything the hard limit allows.
+ */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -529,6 +548,7 @@ main(int argc, char **argv)
 		g_global.options |= 1u << GLOBAL_OPT_ONE_SHOT;
 
 	log_open(opts.ident, !opts.background);
+	raise_fd_limit();
 	if (event_init() < 0)
 		return EX_MPD_UNAVAILABLE;
 	msoft_init();

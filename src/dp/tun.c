@@ -16,7 +16,9 @@
  * is exactly what the peer sent, with complete checksums.
  *
  * `tcpmssfix` is applied here in both directions (ippkt.h).  Closing the
- * descriptor removes the device together with its addresses and routes.
+ * descriptor removes the device together with its addresses and routes;
+ * that close() blocks for an RCU barrier, so closer threads do it
+ * (core/fdclose.h) and the name stays taken until they have.
  */
 #include "dp.h"
 
@@ -29,6 +31,7 @@
 #include <unistd.h>
 
 #include "../core/event.h"
+#include "../core/fdclose.h"
 #include "../core/log.h"
 #include "../core/mbuf.h"
 #include "../core/mem.h"
@@ -145,6 +148,11 @@ tun_bund_create(struct bund *b)
 		goto fail;
 	/* No checksum or segmentation offloads: packets stay complete. */
 	(void)ioctl(fd, TUNSETOFFLOAD, 0UL);
+	/*
+	 * IPv6 stays off until IPv6CP brings an address (iface_run.c):
+	 * an IPv4-only session then costs the kernel no IPv6 routes.
+	 */
+	(void)netif_set_ipv6(ifr.ifr_name, false);
 	s = mem_alloc("tun", sizeof(*s));
 	s->fd = fd;
 	s->mtu = 1500;
@@ -171,7 +179,8 @@ tun_bund_destroy(struct bund *b)
 	if (s == NULL)
 		return;
 	event_unregister(&s->ev);
-	close(s->fd);
+	/* close() waits for the kernel to unregister the device */
+	fd_close_async(s->fd);
 	mem_free(s);
 	b->dp_state = NULL;
 }
