@@ -7,6 +7,7 @@
 #include "bund.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/log.h"
@@ -60,23 +61,79 @@ bund_inst_iface(struct bund *b)
 		    sizeof(b->iface.ifname));
 }
 
+/*
+ * ngN numbers in use, one bit each: a new bundle takes the lowest free N
+ * (as mpd5 does) without comparing names against every other bundle,
+ * which made setting up thousands of sessions quadratic.
+ */
+static uint64_t	*bund_ng_used;
+static int	 bund_ng_words;
+
+/* Room for bit n in the map. */
+static void
+bund_ng_grow(int n)
+{
+	int words = bund_ng_words ? bund_ng_words : 4;
+
+	while (n / 64 >= words)
+		words *= 2;
+	if (words == bund_ng_words)
+		return;
+	bund_ng_used = mem_realloc("bund", bund_ng_used,
+	    (size_t)words * sizeof(*bund_ng_used));
+	memset(bund_ng_used + bund_ng_words, 0,
+	    (size_t)(words - bund_ng_words) * sizeof(*bund_ng_used));
+	bund_ng_words = words;
+}
+
+static int
+bund_ng_take(void)
+{
+	int w, bit;
+
+	for (w = 0; w < bund_ng_words; w++)
+		if (bund_ng_used[w] != UINT64_MAX)
+			break;
+	bund_ng_grow(w * 64);
+	bit = __builtin_ctzll(~bund_ng_used[w]);
+	bund_ng_used[w] |= 1ull << bit;
+	return w * 64 + bit;
+}
+
+bool
+bund_ng_claim(int n)
+{
+	if (n < 0)
+		return false;
+	bund_ng_grow(n);
+	if (bund_ng_used[n / 64] & (1ull << (n % 64)))
+		return false;
+	bund_ng_used[n / 64] |= 1ull << (n % 64);
+	return true;
+}
+
+void
+bund_ng_unclaim(int n)
+{
+	if (n >= 0 && n / 64 < bund_ng_words)
+		bund_ng_used[n / 64] &= ~(1ull << (n % 64));
+}
+
+static void
+bund_ng_release(const struct bund *b)
+{
+	if (b->tmpl || strncmp(b->iface.ngname, "ng", 2) != 0)
+		return;
+	bund_ng_unclaim(atoi(b->iface.ngname + 2));
+}
+
 /* Lowest N for which no bundle uses the interface name ngN. */
 static void
 bund_ngname(struct bund *b)
 {
 	char name[IFNAMSIZ];
-	int n, i;
-	bool used;
 
-	for (n = 0;; n++) {
-		snprintf(name, sizeof(name), "ng%d", n);
-		used = false;
-		for (i = 1; i < g_nbunds && !used; i++)
-			used = g_bunds[i] != NULL && g_bunds[i] != b &&
-			    strcmp(g_bunds[i]->iface.ngname, name) == 0;
-		if (!used)
-			break;
-	}
+	snprintf(name, sizeof(name), "ng%d", bund_ng_take());
 	util_strlcpy(b->iface.ngname, name, sizeof(b->iface.ngname));
 	util_strlcpy(b->iface.ifname, name, sizeof(b->iface.ifname));
 }
@@ -105,6 +162,7 @@ bund_free(struct bund *b)
 {
 	bund_run_free(b);
 	iface_destroy(b);
+	bund_ng_release(b);
 	iface_conf_free(&b->iface_conf);
 	nat_conf_free(&b->nat_conf);
 	msg_port_cancel(&b->port);

@@ -116,6 +116,13 @@ void	bund_destroy(struct bund *b);
 void	bund_shutdown_all(void);
 struct bund *bund_find(const char *name);
 
+/*
+ * ngN numbers in use (bund.c; a new bundle takes the lowest free one):
+ * claim n if no bundle has it (true), or give n back.
+ */
+bool	bund_ng_claim(int n);
+void	bund_ng_unclaim(int n);
+
 /* ---- life cycle (bund.c) ---- */
 
 /*

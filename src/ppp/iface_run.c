@@ -370,6 +370,10 @@ iface_addr6_add(struct bund *b, const struct u_addr *self)
 
 	if (idx <= 0 || self->family != AF_INET6)
 		return -1;
+	/* the data plane created the interface with IPv6 off */
+	if (netif_set_ipv6(b->iface.ifname, true) < 0)
+		log_perr(LG_ERR, "[%s] IFACE: can't enable IPv6 on %s",
+		    b->name, b->iface.ifname);
 	log_msg(LG_IFACE2, "[%s] IFACE: Add address %s/64 on %s", b->name,
 	    u_addr_print(self, s1, sizeof(s1)), b->iface.ifname);
 	/* No duplicate address detection: the link has two ends only. */
@@ -1245,13 +1249,14 @@ iface_next_ngname(struct bund *b)
 	struct iface_state *st = &b->iface;
 	char name[IFNAMSIZ];
 	bool same = strcmp(st->ifname, st->ngname) == 0;
-	int n, tries;
+	int n, old, tries;
 
 	if (!same || sscanf(st->ngname, "ng%d", &n) != 1)
 		return false;
-	for (tries = 0; tries < IFACE_NAME_TRIES; tries++) {
+	for (tries = 0, old = n; tries < IFACE_NAME_TRIES; tries++) {
 		snprintf(name, sizeof(name), "ng%d", ++n);
-		if (iface_ngname_free(b, name)) {
+		if (iface_ngname_free(b, name) && bund_ng_claim(n)) {
+			bund_ng_unclaim(old);
 			util_strlcpy(st->ngname, name, sizeof(st->ngname));
 			util_strlcpy(st->ifname, name, sizeof(st->ifname));
 			return true;

@@ -22,6 +22,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
@@ -966,6 +967,30 @@ netif_set_alias(int ifindex, const char *alias)
 	netif_link_set_init(&s);
 	s.alias = alias;
 	return netif_link_change(ifindex, &s);
+}
+
+int
+netif_set_ipv6(const char *ifname, bool on)
+{
+	char path[128];
+	ssize_t n;
+	int fd, err;
+
+	if (strchr(ifname, '/') != NULL || strcmp(ifname, ".") == 0 ||
+	    strcmp(ifname, "..") == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6",
+	    ifname);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	n = write(fd, on ? "0\n" : "1\n", 2);
+	err = errno;
+	close(fd);
+	errno = err;
+	return n == 2 ? 0 : -1;
 }
 
 int

@@ -175,6 +175,14 @@ int	netif_set_up(int ifindex, bool up);
 /* Rename; Linux refuses while the interface is up (EBUSY). */
 int	netif_rename(int ifindex, const char *name);
 int	netif_set_alias(int ifindex, const char *alias);
+/*
+ * Turn IPv6 on or off on an interface (its disable_ipv6 sysctl).  With
+ * IPv6 off the kernel adds no link-local address or multicast route for
+ * it, and changes to it do not walk the IPv6 routing table: setting up
+ * thousands of IPv4-only sessions stays linear.  0 also when the kernel
+ * has no IPv6; -1 on error.
+ */
+int	netif_set_ipv6(const char *ifname, bool on);
 /* Put the interface into numeric group (ip link set ... group N). */
 int	netif_set_group(int ifindex, uint32_t group);
 /*
