@@ -112,11 +112,23 @@ demo: deps
 	$(MAKE) all
 	sh scripts/demo.sh
 
+# make bench: performance figures (scripts/bench/; doc/PERFORMANCE.md)
+BENCH_BINS	 = $(BUILD)/bench/tunfwd
+
+$(BUILD)/bench/%: scripts/bench/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+bench: deps
+	$(MAKE) all $(BENCH_BINS)
+	sh scripts/bench/bench.sh
+
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz
 
 FORCE:
 
-.PHONY: all install uninstall deps demo clean FORCE
+.PHONY: all install uninstall deps demo bench clean FORCE
 
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJS:.o=.d)
