@@ -38,6 +38,7 @@
 #include "bund_local.h"
 #include "ipv6cp.h"
 #include "link.h"
+#include "mp.h"
 #include "proto.h"
 #include "vj.h"
 
@@ -326,7 +327,9 @@ bund_join(struct link *l)
 		snprintf(b->msession_id, sizeof(b->msession_id), "%d-%s",
 		    (int)(time(NULL) % 10000000), b->name);
 		memset(&b->stats, 0, sizeof(b->stats));
+		mp_bund_start(b, l);
 	}
+	mp_bund_link(b, k, true);
 	bund_reassess(b);
 	if (b->n_up == 1)
 		bund_ncps_open(b, ad);
@@ -344,6 +347,7 @@ bund_leave(struct link *l)
 	log_msg(LG_LINK, "[%s] Link: Leave bundle \"%s\"", l->name, b->name);
 	b->joined &= ~(1u << k);
 	b->n_up--;
+	mp_bund_link(b, k, false);
 	b->links[k] = NULL;
 	b->n_links--;
 	l->bund = NULL;
@@ -355,6 +359,7 @@ bund_leave(struct link *l)
 
 	/* The last link is gone: end the session. */
 	bund_ncps_close(b);
+	mp_bund_stop(b);
 	b->msession_id[0] = '\0';
 	b->peer_authname[0] = '\0';
 	b->peer_mrru = 0;
@@ -411,6 +416,8 @@ bund_xmit(struct bund *b, uint16_t proto, struct mbuf *m)
 	}
 	b->stats.out_frames++;
 	b->stats.out_octets += m->len;
+	if (mp_bund_active(b))		/* RFC 1990: fragments over links */
+		return mp_bund_xmit(b, proto, m);
 	return link_xmit(l, proto, m);
 }
 
@@ -463,6 +470,11 @@ bund_input(struct link *l, uint16_t proto, struct mbuf *m)
 	if (!bund_is_joined(b, bund_slot_of(b, l))) {
 		/* Not in the Network phase of a bundle yet: discard. */
 		mb_free(m);
+		return;
+	}
+	if (proto == PROTO_MP) {
+		/* RFC 1990 fragments: counted once reassembled (mp.c). */
+		mp_bund_input(b, l, m);
 		return;
 	}
 	o = &b->conf.options;
@@ -656,6 +668,7 @@ bund_run_free(struct bund *b)
 {
 	ipcp_fini(b);
 	ipv6cp_fini(b);
+	mp_bund_stop(b);
 }
 
 /* `open bund` / `close bund` */
