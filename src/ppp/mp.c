@@ -242,11 +242,11 @@ mp_rx_process(struct mp_rx *r, uint64_t now_ms)
 			}
 			want = mp_seq_add(r, want, 1);
 		}
-		if (done && total <= r->mrru) {
+		if (done && total <= r->mrru + 2) {
 			mp_rx_deliver(r, n, total);
 			continue;
 		}
-		if (!done && total <= r->mrru && (f == NULL ||
+		if (!done && total <= r->mrru + 2 && (f == NULL ||
 		    (f->seq != want || !(f->flags & MP_FLAG_B)) ) &&
 		    !mp_rx_lost(r, want, now_ms))
 			return;		/* still incomplete: wait */
@@ -290,7 +290,7 @@ mp_rx_input(struct mp_rx *r, int slot, struct mbuf *m, uint64_t now_ms)
 		mb_free(m);
 		return;
 	}
-	if (d >= win || m->len > r->mrru) {
+	if (d >= win || m->len > r->mrru + 2) {
 		r->c.drop_frags++;
 		r->link[slot].c.drop_frags++;
 		mb_free(m);

@@ -94,7 +94,8 @@ typedef void mp_deliver_fn(void *arg, int slot, struct mbuf *m);
 
 struct mp_rx {
 	bool		 shortseq;	/* receive format */
-	uint32_t	 mrru;		/* largest reassembled frame */
+	uint32_t	 mrru;		/* largest reassembled information
+					   field (+ 2 protocol bytes) */
 	bool		 started;	/* next is valid */
 	uint32_t	 next;		/* sequence number expected next */
 	struct mp_frag	*q;		/* sorted, all ahead of next */
