@@ -37,6 +37,7 @@
 #include "../dp/dp.h"
 #include "bund_local.h"
 #include "ipv6cp.h"
+#include "bod.h"
 #include "link.h"
 #include "mp.h"
 #include "proto.h"
@@ -328,6 +329,7 @@ bund_join(struct link *l)
 		    (int)(time(NULL) % 10000000), b->name);
 		memset(&b->stats, 0, sizeof(b->stats));
 		mp_bund_start(b, l);
+		bod_start(b);
 	}
 	mp_bund_link(b, k, true);
 	bund_reassess(b);
@@ -360,6 +362,7 @@ bund_leave(struct link *l)
 	/* The last link is gone: end the session. */
 	bund_ncps_close(b);
 	mp_bund_stop(b);
+	bod_stop(b);
 	b->msession_id[0] = '\0';
 	b->peer_authname[0] = '\0';
 	b->peer_mrru = 0;
@@ -586,8 +589,8 @@ bund_close(struct bund *b, const char *reason)
  * entry (a template is instantiated).  Spec 13 #19: a link attached this
  * way gets max-redial -1.
  */
-static void
-bund_open_link(struct bund *b, int k)
+void
+bund_open_link(struct bund *b, int k, const char *reason)
 {
 	struct link *l = b->links[k], *lt;
 
@@ -618,7 +621,7 @@ bund_open_link(struct bund *b, int k)
 		l->conf.max_redial = -1;
 	}
 	log_msg(LG_BUND, "[%s] opening link \"%s\"...", b->name, l->name);
-	link_open(l, "Bundle opened");
+	link_open(l, reason);
 }
 
 /* Open one link (bw-manage) or all of them (mpd5's BundOpenLinks). */
@@ -633,12 +636,12 @@ bund_open_links(struct bund *b)
 				return;
 			if (b->links[k] != NULL || (k < b->conf.nlinks &&
 			    b->conf.links[k][0] != '\0')) {
-				bund_open_link(b, k);
+				bund_open_link(b, k, "Bundle opened");
 				return;
 			}
 			continue;
 		}
-		bund_open_link(b, k);
+		bund_open_link(b, k, "Bundle opened");
 	}
 }
 
@@ -669,6 +672,7 @@ bund_run_free(struct bund *b)
 	ipcp_fini(b);
 	ipv6cp_fini(b);
 	mp_bund_stop(b);
+	bod_stop(b);
 }
 
 /* `open bund` / `close bund` */
