@@ -24,15 +24,17 @@ import re
 import select
 import socket
 import struct
+import subprocess
 import threading
 import time
 
 import pytest
 
 from conftest import SLOWDOWN, wait_for
-from ppp_lab import (CLI_NAME, CLI_PASS, CLI_TUN, SRV_TUN, SESSION_TIMEOUT,
-                     Lab, _require_root, ip, ipcp_opened, nsexec,
-                     ns_socket, ping, startup_conf, tcp_transfer, tun_addrs)
+from ppp_lab import (CLI_NAME, CLI_PASS, CLI_TUN, ERROR_SEVERITY, SRV_TUN,
+                     SESSION_TIMEOUT, Capture, Lab, _require_root, ip,
+                     ipcp_opened, nsexec, ns_socket, ping, ppp_frames,
+                     startup_conf, tcp_transfer, tun_addrs, write_ppp_pcap)
 
 N_UPLINKS = 3
 PORT = 6671                     # the seed's ppp/udp port
@@ -218,6 +220,39 @@ def link_frames(mpd, link):
     return bundle_stat(out, "Output frames"), bundle_stat(out, "Input frames")
 
 
+MP_FIELDS = ["frame.number", "_ws.col.Protocol", "_ws.col.Info",
+             "_ws.malformed", "_ws.expert.severity", "_ws.expert.message",
+             "mp.seq", "mp.sseq", "mp.first", "mp.last"]
+
+
+def wire_check(path, frames, short):
+    """
+    tshark decodes every PPP frame (DLT_PPP pcap) without a malformed
+    field or an expert error, with the MP sequence format in use; returns
+    the rows of the MP frames.
+    """
+    write_ppp_pcap(path, frames)
+    args = ["tshark", "-n", "-r", path, "-o",
+            "mp.short_seqno:%s" % ("TRUE" if short else "FALSE"),
+            "-o", "ip.check_checksum:TRUE", "-T", "fields",
+            "-E", "separator=\x01", "-E", "occurrence=f"]
+    for f in MP_FIELDS:
+        args += ["-e", f]
+    p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=300)
+    assert p.returncode == 0, p.stderr.decode()
+    rows = [dict(zip(MP_FIELDS, line.split("\x01")))
+            for line in p.stdout.decode("utf-8", "replace").splitlines()]
+    assert len(rows) == len(frames)
+    bad = [r for r in rows if r["_ws.malformed"] or
+           any(x.isdigit() and int(x) >= ERROR_SEVERITY
+               for x in r["_ws.expert.severity"].split(","))]
+    assert not bad, bad[:5]
+    mp = [r for r in rows if r["mp.seq"] or r["mp.sseq"]]
+    assert mp, [(r["_ws.col.Protocol"], r["_ws.col.Info"]) for r in rows[-20:]]
+    return mp
+
+
 def if_mtu(ns, ifname):
     out = ip("-n", ns, "-o", "link", "show", "dev", ifname)
     return int(re.search(r" mtu (\d+) ", out).group(1))
@@ -229,6 +264,9 @@ def if_mtu(ns, ifname):
 
 def test_three_uplinks_bundle(ml_lab):
     lab = ml_lab
+    caps = [Capture(lab, lab.ns_a, "vA%d" % k, "udp port %d" % PORT,
+                    os.path.join(lab.workdir, "wire%d.pcap" % k))
+            for k in range(1, N_UPLINKS + 1)]
     srv, cli = start_pair(lab)
     b = wait_bundle(lab, srv, cli)
     # one bundle on each side; the MRRU gives the 1500-byte MTU although
@@ -261,6 +299,18 @@ def test_three_uplinks_bundle(ml_lab):
     assert bundle_stat(out, "Drop fragments") == 0, out
     lk = cli.show("link", "link L1")
     assert "\tDup fragments  : " in lk and "\tDrop fragments : 0\r\n" in lk
+    # every frame on the three uplinks decodes (short sequence numbers)
+    frames = []
+    for cap in caps:
+        cap.stop()
+        fr, errs = ppp_frames(cap.path, PORT)
+        assert fr and not errs, errs
+        frames += [f for _, f in fr]
+    mp = wire_check(os.path.join(lab.workdir, "wire.ppp"), frames,
+                    short=True)
+    # 1500-byte pings in two or more fragments: B and E on different frames
+    assert any(r["mp.first"] == "1" and r["mp.last"] == "0" for r in mp)
+    assert any(r["mp.first"] == "0" and r["mp.last"] == "1" for r in mp)
 
 
 # --------------------------------------------------------------------------
@@ -389,6 +439,7 @@ class Relay:
                                      connect=(up_srv(k), PORT))
             lab.sockets += [self.front[k], self.back[k]]
         self.frags = {}             # seq -> (flags, payload, forwarded)
+        self.wire = []              # PPP frames both ways, for tshark
         self.heap = []
         self.lock = threading.Lock()
         self.stop = threading.Event()
@@ -435,6 +486,8 @@ class Relay:
                         self.from_client(k, d)
                     else:
                         d = self.back[k].recv(4096)
+                        if len(self.wire) < 20000:
+                            self.wire.append(d)
                         if k in self.cli_addr:
                             self.front[k].sendto(d, self.cli_addr[k])
                 except OSError:
@@ -443,6 +496,8 @@ class Relay:
     def from_client(self, k, d):
         mp = self.mp_parse(d)
         fwd = True
+        if len(self.wire) < 20000:
+            self.wire.append(d)
         with self.lock:
             if mp is not None and self.active:
                 seq, flags, payload = mp
@@ -579,6 +634,9 @@ def test_reorder_and_loss_between_links(ml_lab):
         m = re.search(r"\n\s*mpfrag\s+(\d+)", mem)
         assert m is None or int(m.group(1)) <= 256, mem
         ping(lab.ns_b, SRV_TUN)
+        # every frame both ways decodes (long sequence numbers)
+        wire_check(os.path.join(lab.workdir, "relay.pcap"),
+                   list(relay.wire), short=False)
     finally:
         relay.close()
 
