@@ -5,7 +5,9 @@
  */
 #include "bod.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../core/event.h"
 #include "../core/log.h"
@@ -17,6 +19,8 @@
 struct bod_state {
 	struct bund	*b;
 	struct timer	 timer;
+	struct timer	 reopen;	/* last link gone (bod_reopen) */
+	bool		 sampling;
 	time_t		 last_open, last_close;
 	/* per link slot, newest sample first */
 	bool		 was_up[MAX_LINKS_PER_BUND][BOD_SAMPLES];
@@ -175,6 +179,16 @@ bod_tick(void *arg)
 	}
 }
 
+static struct bod_state *
+bod_state_get(struct bund *b)
+{
+	if (b->bod == NULL) {
+		b->bod = mem_alloc("bod", sizeof(*b->bod));
+		b->bod->b = b;
+	}
+	return b->bod;
+}
+
 void
 bod_start(struct bund *b)
 {
@@ -182,24 +196,83 @@ bod_start(struct bund *b)
 	uint32_t ms;
 
 	bod_stop(b);
+	if (b->bod != NULL)
+		timer_stop(&b->bod->reopen);
 	if (!opt_enabled(&b->conf.options, BUND_OPT_BWMANAGE))
 		return;
-	s = mem_alloc("bod", sizeof(*s));
-	s->b = b;
+	s = bod_state_get(b);
+	memset(s->was_up, 0, sizeof(s->was_up));
+	memset(s->seen, 0, sizeof(s->seen));
 	s->last_open = s->last_close = event_now_sec();
 	ms = b->conf.period > 0 ? (uint32_t)b->conf.period * 1000 /
 	    BOD_SAMPLES : 1000;
 	timer_init(&s->timer, "BundBm", ms > 0 ? ms : 1, bod_tick, s);
 	timer_start(&s->timer);
-	b->bod = s;
+	s->sampling = true;
 }
 
 void
 bod_stop(struct bund *b)
 {
+	if (b->bod == NULL || !b->bod->sampling)
+		return;
+	timer_stop(&b->bod->timer);
+	b->bod->sampling = false;
+}
+
+static void
+bod_reopen_fire(void *arg)
+{
+	struct bod_state *s = arg;
+
+	log_msg(LG_BUND, "[%s] Bundle: Last link has gone, reopening...",
+	    s->b->name);
+	msg_send(&s->b->port, MSG_OPEN, s->b);
+}
+
+bool
+bod_reopen(struct bund *b)
+{
+	struct bod_state *s;
+	int delay;
+
+	if (!b->open || !opt_enabled(&b->conf.options, BUND_OPT_BWMANAGE) ||
+	    opt_enabled(&b->iface_conf.options, IFACE_OPT_ONDEMAND) ||
+	    b->dying)
+		return false;
+	if (b->n_links == 0 && (b->conf.nlinks == 0 ||
+	    b->conf.links[0][0] == '\0')) {
+		log_msg(LG_BUND, "[%s] Bundle: Last link has gone, no links "
+		    "for bw-manage defined", b->name);
+		return false;
+	}
+	/* 3 or 4 seconds (mpd5's BUND_REOPEN_DELAY plus a random bit) */
+	delay = 3 + (int)(((unsigned)random() ^ (unsigned)getpid() ^
+	    (unsigned)time(NULL)) & 1);
+	log_msg(LG_BUND, "[%s] Bundle: Last link has gone, reopening in %d "
+	    "seconds", b->name, delay);
+	s = bod_state_get(b);
+	timer_stop(&s->reopen);
+	timer_init(&s->reopen, "BundReOpen", (uint32_t)delay * 1000,
+	    bod_reopen_fire, s);
+	timer_start(&s->reopen);
+	return true;
+}
+
+void
+bod_reopen_cancel(struct bund *b)
+{
+	if (b->bod != NULL)
+		timer_stop(&b->bod->reopen);
+}
+
+void
+bod_free(struct bund *b)
+{
 	if (b->bod == NULL)
 		return;
 	timer_stop(&b->bod->timer);
+	timer_stop(&b->bod->reopen);
 	mem_free(b->bod);
 	b->bod = NULL;
 }

@@ -28,7 +28,17 @@ int	bod_decide(unsigned in_util, unsigned out_util, long since_open,
 	    int min_con, int min_dis);
 /* Start sampling when the first link of b joined (if bw-manage is on). */
 void	bod_start(struct bund *b);
-/* Stop when the last link left, or the bundle goes away. */
+/* Stop sampling when the last link left. */
 void	bod_stop(struct bund *b);
+/*
+ * The last link left an open bw-manage bundle (not on-demand): schedule
+ * opening its links again in 3-4 seconds and return true (the bundle
+ * stays open); false when that does not apply.
+ */
+bool	bod_reopen(struct bund *b);
+/* An open/close event or a link joining cancels a pending re-open. */
+void	bod_reopen_cancel(struct bund *b);
+/* Release everything (bundle destruction). */
+void	bod_free(struct bund *b);
 
 #endif /* MPD_PPP_BOD_H */

@@ -367,6 +367,8 @@ bund_leave(struct link *l)
 	b->peer_authname[0] = '\0';
 	b->peer_mrru = 0;
 	b->first_link = NULL;
+	if (bod_reopen(b))		/* bw-manage: links again in 3-4 s */
+		return;
 	b->open = false;
 	if (!b->stay)
 		bund_destroy(b);
@@ -652,6 +654,7 @@ bund_run_msg(struct bund *b, int type)
 		return;
 	log_msg(LG_BUND, "[%s] Bundle: %s event in state %s", b->name,
 	    msg_name(type), b->open ? "OPENED" : "CLOSED");
+	bod_reopen_cancel(b);
 	switch (type) {
 	case MSG_OPEN:
 		b->open = true;
@@ -672,7 +675,7 @@ bund_run_free(struct bund *b)
 	ipcp_fini(b);
 	ipv6cp_fini(b);
 	mp_bund_stop(b);
-	bod_stop(b);
+	bod_free(b);
 }
 
 /* `open bund` / `close bund` */

@@ -180,9 +180,10 @@ def joined_links(mpd, bundle):
 
 
 def srv_bundle(srv):
-    m = re.search(r"\[(B-\d+)\] IPCP: (?:state change \S+ --> Opened|"
-                  r"LayerUp)", srv.log_text())
-    return m.group(1) if m else None
+    """The server's newest bundle instance whose IPCP went up."""
+    m = re.findall(r"\[(B-\d+)\] IPCP: (?:state change \S+ --> Opened|"
+                   r"LayerUp)", srv.log_text())
+    return m[-1] if m else None
 
 
 def wait_bundle(lab, srv, cli, n=N_UPLINKS, timeout=SESSION_TIMEOUT):
@@ -408,6 +409,15 @@ def test_bod_raises_and_lowers_links(ml_lab):
     wait_for(lambda: len(joined_links(cli, "B")) == 1, 60 * SLOWDOWN,
              "BoD to close links when idle")
     assert "due to decreased demand" in cli.log_text()
+    ping(lab.ns_b, SRV_TUN)
+    # the last link dropping: an open bw-manage bundle re-opens in 3-4 s
+    link = joined_links(cli, "B")[0]
+    lab.uplink(int(link[1:]), False)
+    cli.wait_log(r"\[B\] Bundle: Last link has gone, reopening in [34] "
+                 r"seconds", timeout=30 * SLOWDOWN)
+    lab.uplink(int(link[1:]), True)
+    lab.shape(int(link[1:]))
+    wait_bundle(lab, srv, cli, n=1, timeout=60 * SLOWDOWN)
     ping(lab.ns_b, SRV_TUN)
 
 
