@@ -329,6 +329,8 @@ def test_throughput_and_uplink_failure(ml_lab):
     sha_s, sha_r, n, dt = tcp_transfer(lab, nbytes, timeout=120 * SLOWDOWN)
     assert (sha_s, n) == (sha_r, nbytes)
     rate = n * 8 / dt
+    print("multilink: %.2f Mbit/s over 3 x %.1f Mbit/s uplinks"
+          % (rate / 1e6, LINK_BW / 1e6))
     # more than one link's worth (each uplink is limited to LINK_BW)
     assert rate > 1.25 * LINK_BW, "%.0f bit/s over %.1fs" % (rate, dt)
     out = [link_frames(cli, "L%d" % k)[0] for k in (1, 2, 3)]
