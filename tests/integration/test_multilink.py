@@ -594,7 +594,7 @@ def send_counted(lab, port, count, sizes):
         size = sizes[n % len(sizes)]
         s.sendto(b"MPT" + struct.pack(">I", n) + b"x" * (size - 7),
                  (SRV_TUN, port))
-        if n % 20 == 19:
+        if n % 10 == 9:
             time.sleep(0.01)
 
 
