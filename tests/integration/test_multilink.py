@@ -106,10 +106,11 @@ def ml_lab(tmp_path):
 # configurations
 # --------------------------------------------------------------------------
 
-def srv_conf(ports=None, link_extra=(), bundle_extra=()):
-    """The receiver: one udp link template per uplink into bundle template B."""
+def srv_conf(ports=None, link_extra=(), bundle_extra=(), static=False):
+    """The receiver: one udp link template per uplink into bundle template B
+    (static: into the one static bundle B)."""
     lines = ["server:",
-             "create bundle template B",
+             "create bundle %s B" % ("static" if static else "template"),
              "set ipcp ranges %s/32 %s/32" % (SRV_TUN, CLI_TUN)]
     lines += list(bundle_extra)
     for k in range(1, N_UPLINKS + 1):
@@ -130,7 +131,7 @@ def srv_conf(ports=None, link_extra=(), bundle_extra=()):
 
 
 def cli_conf(peer_ports=None, link_extra=(), bundle_extra=(), bod=False,
-             open_links=True):
+             open_links=True, authnames=None, no_open=()):
     """The gateway: three static udp links (one per uplink), one bundle."""
     lines = ["client:",
              "create bundle static B",
@@ -147,7 +148,7 @@ def cli_conf(peer_ports=None, link_extra=(), bundle_extra=(), bod=False,
                   "set link mtu 1400",
                   "set link mru 1400",
                   "set link bandwidth %d" % LINK_BW,
-                  "set auth authname %s" % CLI_NAME,
+                  "set auth authname %s" % (authnames or {}).get(k, CLI_NAME),
                   "set auth password %s" % CLI_PASS,
                   "set link keep-alive 1 4"]
         if not bod:
@@ -156,14 +157,15 @@ def cli_conf(peer_ports=None, link_extra=(), bundle_extra=(), bod=False,
         lines += ["set udp self %s" % up_cli(k),
                   "set udp peer %s %d" % (up_srv(k),
                                           (peer_ports or {}).get(k, PORT))]
-        if open_links and not bod:
+        if open_links and not bod and k not in no_open:
             lines.append("open")
     return startup_conf(web=True) + "\n\t".join(lines) + "\n"
 
 
 def start_pair(lab, srv_kw=None, cli_kw=None):
     srv = lab.daemon(lab.ns_a, "server", srv_conf(**(srv_kw or {})),
-                     "%s %s\n" % (CLI_NAME, CLI_PASS), "server").start()
+                     "%s %s\nother %s\n" % (CLI_NAME, CLI_PASS, CLI_PASS),
+                     "server").start()
     cli = lab.daemon(lab.ns_b, "client", cli_conf(**(cli_kw or {})),
                      "", "client").start()
     return srv, cli
@@ -312,6 +314,24 @@ def test_three_uplinks_bundle(ml_lab):
     # 1500-byte pings in two or more fragments: B and E on different frames
     assert any(r["mp.first"] == "1" and r["mp.last"] == "0" for r in mp)
     assert any(r["mp.first"] == "0" and r["mp.last"] == "1" for r in mp)
+
+
+def test_join_needs_same_discriminator_and_authname(ml_lab):
+    # uplink 3 logs in as another user: into the static bundle B that the
+    # first two links of "foo" hold, it may not go (mpd5's BundJoin)
+    lab = ml_lab
+    srv, cli = start_pair(lab, srv_kw=dict(static=True),
+                          cli_kw=dict(authnames={3: "other"}, no_open=(3,)))
+    wait_for(lambda: len(joined_links(srv, "B")) == 2, SESSION_TIMEOUT,
+             "two links of foo in B")
+    cli.cmds("link L3", "open")
+    srv.wait_log(r"\[U3-\d+\] Can't join bundle B with different peer "
+                 r"discriminator/authname\.", timeout=SESSION_TIMEOUT)
+    wait_for(lambda: len(joined_links(srv, "B")) == 2, SESSION_TIMEOUT,
+             "two links of foo in B")
+    out = srv.show("bundle", "bundle B")
+    assert '\tPeer authname  : "%s"\r\n' % CLI_NAME in out, out
+    ping(lab.ns_b, SRV_TUN)
 
 
 # --------------------------------------------------------------------------
