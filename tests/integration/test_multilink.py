@@ -302,13 +302,27 @@ def test_three_uplinks_bundle(ml_lab):
     assert bundle_stat(out, "Drop fragments") == 0, out
     lk = cli.show("link", "link L1")
     assert "\tDup fragments  : " in lk and "\tDrop fragments : 0\r\n" in lk
+    # round-robin: whole packets in turn over the links
+    cli.cmds("bundle B", "set bundle enable round-robin")
+    before = [link_frames(cli, "L%d" % k)[0] for k in (1, 2, 3)]
+    rc, txt = nsexec(lab.ns_b, ["ping", "-n", "-c", "6", "-i", "0.2", "-W",
+                                "2", "-s", "1000", SRV_TUN])
+    assert rc == 0, txt
+    after = [link_frames(cli, "L%d" % k)[0] for k in (1, 2, 3)]
+    assert all(2 <= a - b_ <= 4 for a, b_ in zip(after, before)), \
+        (before, after)
     # every frame on the three uplinks decodes (short sequence numbers)
-    frames = []
     for cap in caps:
         cap.stop()
-        fr, errs = ppp_frames(cap.path, PORT)
-        assert fr and not errs, errs
-        frames += [f for _, f in fr]
+    # the three captures in time order (tshark reassembles MP by sequence)
+    merged = os.path.join(lab.workdir, "wire.pcap")
+    p = subprocess.run(["mergecap", "-F", "pcap", "-w", merged] +
+                       [c.path for c in caps], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=60)
+    assert p.returncode == 0, p.stdout
+    fr, errs = ppp_frames(merged, PORT)
+    assert fr and not errs, errs
+    frames = [f for _, f in fr]
     mp = wire_check(os.path.join(lab.workdir, "wire.ppp"), frames,
                     short=True)
     # 1500-byte pings in two or more fragments: B and E on different frames
