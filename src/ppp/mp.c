@@ -563,16 +563,23 @@ drop:
 	mb_free(m);
 }
 
+/* The fragment timeout runs only while something is queued. */
 static void
 mp_bund_timer(void *arg)
 {
 	struct mp_state *mp = arg;
 
-	if (mp->rx.nq > 0) {
-		mp_rx_timeout(&mp->rx, event_now_ms());
-		mp_bund_stats(mp->b);
-	}
-	timer_start(&mp->timer);
+	mp_rx_timeout(&mp->rx, event_now_ms());
+	mp_bund_stats(mp->b);
+	if (mp->rx.nq > 0)
+		timer_start(&mp->timer);
+}
+
+static void
+mp_bund_timer_arm(struct mp_state *mp)
+{
+	if (mp->rx.nq > 0 && !timer_running(&mp->timer))
+		timer_start(&mp->timer);
 }
 
 void
@@ -589,7 +596,6 @@ mp_bund_start(struct bund *b, const struct link *l)
 	mp_rx_init(&mp->rx, l->lcp.want.shortseq, l->lcp.want.mrru != 0 ?
 	    l->lcp.want.mrru : 2048u, mp_bund_deliver, mp);
 	timer_init(&mp->timer, "MP", MP_TIMER_MS, mp_bund_timer, mp);
-	timer_start(&mp->timer);
 	b->mp = mp;
 	log_msg(LG_BUND, "[%s] MP: started, MRRU %u/%u, %s/%s sequence "
 	    "numbers", b->name, (unsigned)b->peer_mrru, mp->rx.mrru,
@@ -676,6 +682,17 @@ mp_bund_xmit(struct bund *b, uint16_t proto, struct mbuf *m)
 	    sizeof(fr[0])));
 	if (nf <= 0)
 		goto done;
+	if (nf == 1 && (p = mb_prepend(m, hl)) != NULL) {
+		/* One piece: the header goes in front, no copy. */
+		k = slot[fr[0].link];
+		h.flags = MP_FLAG_B | MP_FLAG_E;
+		h.seq = mp->xseq;
+		mp->xseq = (mp->xseq + 1) &
+		    (mp->xshort ? MP_SHORT_MASK : MP_LONG_MASK);
+		(void)mp_hdr_write(p, hl, mp->xshort, &h);
+		mp->backlog[k] += m->len + MP_TX_OVERHEAD;
+		return link_xmit(b->links[k], PROTO_MP, m);
+	}
 	off = 0;
 	for (i = 0; i < nf; i++) {
 		k = slot[fr[i].link];
@@ -716,8 +733,11 @@ mp_bund_input(struct bund *b, struct link *l, struct mbuf *m)
 		;
 	mp_rx_input(&b->mp->rx, k < MAX_LINKS_PER_BUND ? k : -1, m,
 	    event_now_ms());
-	if (b->mp != NULL)
+	/* (delivering may have ended the session: b->mp is then gone) */
+	if (b->mp != NULL) {
 		mp_bund_stats(b);
+		mp_bund_timer_arm(b->mp);
+	}
 }
 
 void
