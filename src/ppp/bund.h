@@ -28,6 +28,8 @@ struct mbuf;
 struct dp_ops;
 struct ipcp_state;
 struct ipv6cp_state;
+struct mp_state;
+struct bod_state;
 
 enum bund_opt {
 	BUND_OPT_IPCP, BUND_OPT_IPV6CP, BUND_OPT_COMPRESSION,
@@ -100,6 +102,9 @@ struct bund {
 	bool			 leaving;	/* last link leaving: NCPs go */
 	uint16_t		 peer_mrru;	/* multilink: 0 = not in use */
 	struct lcp_discrim	 peer_discrim;
+	/* multilink data path and bandwidth on demand (ppp/mp.c, bod.c) */
+	struct mp_state		*mp;
+	struct bod_state	*bod;
 
 	struct msg_port		 port;
 };

@@ -19,4 +19,11 @@ void	bund_run_msg(struct bund *b, int type);
  */
 void	bund_run_free(struct bund *b);
 
+/*
+ * Open link slot k of b: its attached link, or the k-th `set bundle
+ * links` entry (a template is instantiated); reason is the link's up
+ * reason (bund_run.c; bandwidth on demand uses it from bod.c).
+ */
+void	bund_open_link(struct bund *b, int k, const char *reason);
+
 #endif /* MPD_PPP_BUND_LOCAL_H */

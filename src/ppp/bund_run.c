@@ -37,7 +37,9 @@
 #include "../dp/dp.h"
 #include "bund_local.h"
 #include "ipv6cp.h"
+#include "bod.h"
 #include "link.h"
+#include "mp.h"
 #include "proto.h"
 #include "vj.h"
 
@@ -326,7 +328,10 @@ bund_join(struct link *l)
 		snprintf(b->msession_id, sizeof(b->msession_id), "%d-%s",
 		    (int)(time(NULL) % 10000000), b->name);
 		memset(&b->stats, 0, sizeof(b->stats));
+		mp_bund_start(b, l);
+		bod_start(b);
 	}
+	mp_bund_link(b, k, true);
 	bund_reassess(b);
 	if (b->n_up == 1)
 		bund_ncps_open(b, ad);
@@ -344,6 +349,7 @@ bund_leave(struct link *l)
 	log_msg(LG_LINK, "[%s] Link: Leave bundle \"%s\"", l->name, b->name);
 	b->joined &= ~(1u << k);
 	b->n_up--;
+	mp_bund_link(b, k, false);
 	b->links[k] = NULL;
 	b->n_links--;
 	l->bund = NULL;
@@ -355,10 +361,14 @@ bund_leave(struct link *l)
 
 	/* The last link is gone: end the session. */
 	bund_ncps_close(b);
+	mp_bund_stop(b);
+	bod_stop(b);
 	b->msession_id[0] = '\0';
 	b->peer_authname[0] = '\0';
 	b->peer_mrru = 0;
 	b->first_link = NULL;
+	if (bod_reopen(b))		/* bw-manage: links again in 3-4 s */
+		return;
 	b->open = false;
 	if (!b->stay)
 		bund_destroy(b);
@@ -411,6 +421,8 @@ bund_xmit(struct bund *b, uint16_t proto, struct mbuf *m)
 	}
 	b->stats.out_frames++;
 	b->stats.out_octets += m->len;
+	if (mp_bund_active(b))		/* RFC 1990: fragments over links */
+		return mp_bund_xmit(b, proto, m);
 	return link_xmit(l, proto, m);
 }
 
@@ -463,6 +475,11 @@ bund_input(struct link *l, uint16_t proto, struct mbuf *m)
 	if (!bund_is_joined(b, bund_slot_of(b, l))) {
 		/* Not in the Network phase of a bundle yet: discard. */
 		mb_free(m);
+		return;
+	}
+	if (proto == PROTO_MP) {
+		/* RFC 1990 fragments: counted once reassembled (mp.c). */
+		mp_bund_input(b, l, m);
 		return;
 	}
 	o = &b->conf.options;
@@ -574,8 +591,8 @@ bund_close(struct bund *b, const char *reason)
  * entry (a template is instantiated).  Spec 13 #19: a link attached this
  * way gets max-redial -1.
  */
-static void
-bund_open_link(struct bund *b, int k)
+void
+bund_open_link(struct bund *b, int k, const char *reason)
 {
 	struct link *l = b->links[k], *lt;
 
@@ -606,7 +623,7 @@ bund_open_link(struct bund *b, int k)
 		l->conf.max_redial = -1;
 	}
 	log_msg(LG_BUND, "[%s] opening link \"%s\"...", b->name, l->name);
-	link_open(l, "Bundle opened");
+	link_open(l, reason);
 }
 
 /* Open one link (bw-manage) or all of them (mpd5's BundOpenLinks). */
@@ -621,12 +638,12 @@ bund_open_links(struct bund *b)
 				return;
 			if (b->links[k] != NULL || (k < b->conf.nlinks &&
 			    b->conf.links[k][0] != '\0')) {
-				bund_open_link(b, k);
+				bund_open_link(b, k, "Bundle opened");
 				return;
 			}
 			continue;
 		}
-		bund_open_link(b, k);
+		bund_open_link(b, k, "Bundle opened");
 	}
 }
 
@@ -637,6 +654,7 @@ bund_run_msg(struct bund *b, int type)
 		return;
 	log_msg(LG_BUND, "[%s] Bundle: %s event in state %s", b->name,
 	    msg_name(type), b->open ? "OPENED" : "CLOSED");
+	bod_reopen_cancel(b);
 	switch (type) {
 	case MSG_OPEN:
 		b->open = true;
@@ -656,6 +674,8 @@ bund_run_free(struct bund *b)
 {
 	ipcp_fini(b);
 	ipv6cp_fini(b);
+	mp_bund_stop(b);
+	bod_free(b);
 }
 
 /* `open bund` / `close bund` */

@@ -806,10 +806,17 @@ lcp_dec_mp(struct lcp *lcp, const uint8_t *opt, size_t olen,
 			fsm_ack(d, opt, olen);
 			break;
 		case FSM_MODE_NAK:
-			if (!ml || mrru > lcp->conf.mrru)
+			/* A Nak after our Reject: the peer changed its mind. */
+			if (lcp->peer_reject & BIT(LCP_OPT_MRRU)) {
+				lcp->peer_reject &= ~BIT(LCP_OPT_MRRU);
+				if (ml) {
+					lcp->want.multilink = true;
+					lcp->want.mrru = lcp->conf.mrru;
+				}
+			}
+			/* Never above what we asked for; clipped below. */
+			if (!lcp->want.multilink || mrru > lcp->want.mrru)
 				break;
-			lcp->peer_reject &= ~BIT(LCP_OPT_MRRU);
-			lcp->want.multilink = true;
 			lcp->want.mrru = mrru < LCP_MIN_MRRU ? LCP_MIN_MRRU :
 			    mrru;
 			break;
@@ -833,6 +840,12 @@ lcp_dec_mp(struct lcp *lcp, const uint8_t *opt, size_t olen,
 			fsm_ack(d, opt, olen);
 			break;
 		case FSM_MODE_NAK:
+			if (lcp->peer_reject & BIT(LCP_OPT_SHORTSEQ)) {
+				lcp->peer_reject &= ~BIT(LCP_OPT_SHORTSEQ);
+				if (ml)
+					lcp->want.shortseq = LCP_ENABLED(lcp,
+					    LINK_OPT_SHORTSEQ);
+			}
 			break;
 		case FSM_MODE_REJ:
 			lcp->want.shortseq = false;
@@ -851,6 +864,7 @@ lcp_dec_mp(struct lcp *lcp, const uint8_t *opt, size_t olen,
 			fsm_ack(d, opt, olen);
 			break;
 		case FSM_MODE_NAK:
+			lcp->peer_reject &= ~BIT(LCP_OPT_EPDISC);
 			break;
 		case FSM_MODE_REJ:
 			lcp->peer_reject |= BIT(LCP_OPT_EPDISC);

@@ -25,6 +25,7 @@
 #include "../core/mem.h"
 #include "../core/util.h"
 #include "../link/devices.h"
+#include "mp.h"
 
 #define LCP_MIN_MRU		296	/* RFC 1661 allows less; mpd5 does not */
 #define LCP_DEFAULT_MRU		1500
@@ -496,6 +497,7 @@ link_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 	const struct link *l = ctx->lnk;
 	const struct link_conf *c;
 	const struct link_action *act;
+	uint64_t dup, drop;
 
 	if (l == NULL)
 		return CMD_ERR_CONTEXT;
@@ -572,9 +574,12 @@ link_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 		    (unsigned long long)l->lcp.rx_badproto);
 		cmd_printf(ctx, "\tRunts          : %llu\n",
 		    (unsigned long long)l->lcp.rx_runts);
-		/* Multilink fragments: no MP reassembly on a link yet. */
-		cmd_printf(ctx, "\tDup fragments  : %llu\n", 0ULL);
-		cmd_printf(ctx, "\tDrop fragments : %llu\n", 0ULL);
+		/* Multilink fragments received on this link (mp.c). */
+		mp_bund_link_counters(l->bund, l, &dup, &drop);
+		cmd_printf(ctx, "\tDup fragments  : %llu\n",
+		    (unsigned long long)dup);
+		cmd_printf(ctx, "\tDrop fragments : %llu\n",
+		    (unsigned long long)drop);
 	}
 	return CMD_OK;
 }

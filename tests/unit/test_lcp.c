@@ -599,6 +599,12 @@ test_multilink(void **state)
 	    FSM_MODE_REJ, NULL);
 	n = lcp_opts_build(&lcp, buf, sizeof(buf));
 	assert_string_equal(types(buf, n), "8 7 1 5");
+	/* a Nak after a Reject: the peer changed its mind (mpd5) */
+	lcp_opts_decode(&lcp, (const uint8_t[]){ 17, 4, 0x05, 0xdc, 18, 2,
+	    19, 3, 0 }, 9, FSM_MODE_NAK, NULL);
+	assert_int_equal(lcp.want.mrru, 1500);
+	n = lcp_opts_build(&lcp, buf, sizeof(buf));
+	assert_string_equal(types(buf, n), "8 7 1 5 17 18 19");
 
 	/* short sequence numbers not accepted */
 	lcp.conf.accept &= ~BIT(LINK_OPT_SHORTSEQ);
