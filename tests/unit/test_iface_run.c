@@ -37,6 +37,7 @@
 #include <cmocka.h>
 
 #include "core/event.h"
+#include "core/fdclose.h"
 #include "core/log.h"
 #include "core/msg.h"
 #include "core/proc.h"
@@ -417,6 +418,7 @@ teardown(void **state)
 	msg_fini();
 	proc_shutdown();
 	event_fini();
+	fd_close_drain();	/* TUN devices go in the closer threads */
 	if (lan_fd >= 0)
 		close(lan_fd);
 	lan_fd = -1;

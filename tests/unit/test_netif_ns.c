@@ -38,6 +38,7 @@
 #include <cmocka.h>
 
 #include "core/event.h"
+#include "core/fdclose.h"
 #include "core/mbuf.h"
 #include "core/util.h"
 #include "dp/dp.h"
@@ -265,6 +266,7 @@ teardown(void **state)
 	if (!ns_ok)
 		return 0;
 	dp_tun.bund_destroy(&bund);
+	fd_close_drain();	/* the device goes in a closer thread */
 	assert_null(bund.dp_state);
 	dp_set_upcalls(NULL);
 	event_fini();
@@ -308,8 +310,13 @@ test_configure(void **state)
 	assert_int_equal(netif_addr_add(tun_idx, &self, &peer, 32, 0), 0);
 	assert_int_equal(netif_set_alias(tun_idx, "B1 to office"), 0);
 	assert_int_equal(netif_set_up(tun_idx, true), 0);
+	/* the TUN backend creates the device with IPv6 off */
+	assert_int_equal(netif_addr_add(tun_idx, &ll, NULL, 64, IFA_F_NODAD),
+	    -1);
+	assert_int_equal(netif_set_ipv6("ngt0", true), 0);
 	assert_int_equal(netif_addr_add(tun_idx, &ll, NULL, 64, IFA_F_NODAD),
 	    0);
+	assert_int_equal(netif_set_ipv6("../x", true), -1);
 
 	l = dump_link(tun_idx);
 	assert_string_equal(l.name, "ngt0");
@@ -358,6 +365,7 @@ test_routes(void **state)
 	(void)state;
 	NEED_NS();
 	assert_int_equal(netif_addr_add(tun_idx, &self, &peer, 32, 0), 0);
+	assert_int_equal(netif_set_ipv6("ngt0", true), 0);
 	assert_int_equal(netif_addr_add(tun_idx, &ll, NULL, 64, IFA_F_NODAD),
 	    0);
 	/* routes need the interface up */
@@ -469,6 +477,7 @@ test_vanishes(void **state)
 	(void)state;
 	NEED_NS();
 	dp_tun.bund_destroy(&bund);
+	fd_close_drain();	/* the device goes in a closer thread */
 	assert_int_equal(netif_ifindex("ngt0"), 0);
 	/* the name is free again */
 	assert_int_equal(dp_tun.bund_create(&bund), 0);
