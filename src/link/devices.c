@@ -413,8 +413,9 @@ phys_cmd_show_device(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 }
 
 /*
- * `show pptp` / `show l2tp`: the tunnel lists.  The control connections
- * arrive with the tunnel protocols; until then the lists are empty.
+ * `show pptp`: the tunnel list.  The PPTP control connections arrive
+ * with the tunnel protocol; until then the list is empty.  (`show l2tp`
+ * is in l2tp_ctrl.c.)
  */
 int
 pptp_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
@@ -423,15 +424,5 @@ pptp_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 	(void)av;
 	(void)a;
 	cmd_printf(ctx, "Active PPTP tunnels:\n");
-	return CMD_OK;
-}
-
-int
-l2tp_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
-{
-	(void)ac;
-	(void)av;
-	(void)a;
-	cmd_printf(ctx, "Active L2TP tunnels:\n");
 	return CMD_OK;
 }
