@@ -113,6 +113,7 @@ struct l2tp_sess {
 struct l2tp_qmsg {
 	struct l2tp_qmsg	*next;
 	uint16_t		 ns;
+	bool			 sent;		/* transmitted at least once */
 	size_t			 len;
 	uint8_t			 buf[];
 };
@@ -137,6 +138,7 @@ struct l2tp_tun {
 	/* reliable delivery */
 	uint16_t		 ns;		/* next Ns to assign */
 	uint16_t		 nr;		/* next Ns expected */
+	uint16_t		 acked;		/* the peer's last valid Nr */
 	uint16_t		 peer_rwin;
 	struct l2tp_qmsg	*q;		/* unacked, then unsent */
 	unsigned		 qlen;
@@ -447,7 +449,7 @@ seq_lt(uint16_t a, uint16_t b)
 	return (int16_t)(a - b) < 0;
 }
 
-/* Transmit queued messages that fit in the peer's window. */
+/* Transmit the queued messages not yet sent that fit in the window. */
 static void
 l2tp_q_push(struct l2tp_tun *t)
 {
@@ -455,9 +457,12 @@ l2tp_q_push(struct l2tp_tun *t)
 	unsigned n = 0;
 
 	for (q = t->q; q != NULL && n < t->peer_rwin; q = q->next, n++) {
+		if (q->sent)
+			continue;
 		/* the current Nr rides on every (re)transmission */
 		q->buf[10] = (uint8_t)(t->nr >> 8);
 		q->buf[11] = (uint8_t)t->nr;
+		q->sent = true;
 		l2tp_tun_xmit(t, q->buf, q->len);
 	}
 	if (t->q != NULL && !timer_running(&t->rtx_timer)) {
@@ -519,10 +524,15 @@ l2tp_q_ack(struct l2tp_tun *t, uint16_t nr)
 {
 	struct l2tp_qmsg *q;
 	bool progress = false;
+	uint16_t back = (uint16_t)(t->acked - nr);
 
-	/* nr may not acknowledge what we have not assigned yet */
-	if (seq_lt(t->ns, nr))
+	/* a little behind the last one: an old retransmission, no news */
+	if (back != 0 && back <= L2TP_QUEUE_MAX)
+		return true;
+	/* else between the last acknowledgement and our next Ns */
+	if ((uint16_t)(nr - t->acked) > (uint16_t)(t->ns - t->acked))
 		return false;
+	t->acked = nr;
 	while ((q = t->q) != NULL && seq_lt(q->ns, nr)) {
 		t->q = q->next;
 		t->qlen--;
@@ -566,6 +576,7 @@ l2tp_ctrl_send(struct l2tp_tun *t, struct l2tp_wr *w, uint16_t sid)
 	log_msg(LG_PHYS2, "L2TP: %s: send %s Ns %u", l2tp_tun_name(t, nb,
 	    sizeof(nb)), l2tp_msg_name(type), t->ns);
 	q = mem_alloc("l2tp", sizeof(*q) + n);
+	q->sent = false;
 	q->ns = t->ns++;
 	q->len = n;
 	memcpy(q->buf, w->buf, n);
@@ -1448,7 +1459,8 @@ l2tp_ctrl_input(struct l2tp_tun *t, const struct l2tp_hdr *h,
 
 	if (!l2tp_q_ack(t, h->nr)) {
 		t->rx_bad++;
-		log_msg(LG_PHYS2, "L2TP: %s: Nr %u beyond Ns %u, dropped",
+		log_msg(LG_PHYS2, "L2TP: %s: Nr %u outside the window (Ns %u), "
+		    "dropped",
 		    l2tp_tun_name(t, nb, sizeof(nb)), h->nr, t->ns);
 		return;
 	}
