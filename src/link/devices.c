@@ -411,18 +411,3 @@ phys_cmd_show_device(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 		l->type->show(ctx, l);
 	return CMD_OK;
 }
-
-/*
- * `show pptp`: the tunnel list.  The PPTP control connections arrive
- * with the tunnel protocol; until then the list is empty.  (`show l2tp`
- * is in l2tp_ctrl.c.)
- */
-int
-pptp_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
-{
-	(void)ac;
-	(void)av;
-	(void)a;
-	cmd_printf(ctx, "Active PPTP tunnels:\n");
-	return CMD_OK;
-}
