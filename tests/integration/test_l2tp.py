@@ -48,6 +48,7 @@ from ppp_lab import (BAD_IP, CLI_IP, CLI_NAME, CLI_PASS, SRV_IP, SRV_TUN,
                      ppp_lab)  # noqa: F401 (fixture)
 
 MB = 1 << 20
+TYPE = "l2tp"
 ERROR_SEVERITY = 8388608            # PI_ERROR
 
 # --------------------------------------------------------------------------
@@ -235,6 +236,11 @@ def test_l2tp_chap_ping_tcp_wire(ppp_lab):
     assert len(established(s.client)) == 1
     dev = s.server.show("device", "link " + s.srv_link)
     assert "\tIncoming     : YES\r\n" in dev, dev
+    # the status page: device type, state and the peer's outer address
+    page = s.server.get("/").text
+    assert re.search(r">%s</a></td>\s*<td[^>]*><a[^>]*>UP</a></td>"
+                     r"\s*<td[^>]*>%s</td>" % (TYPE, re.escape(CLI_IP)),
+                     page), page
     assert re.search(r"\tCurrent self : %s, port %d \(lns-test\)\r\n"
                      % (SRV_IP, cfg.port), dev), dev
     assert re.search(r"\tCurrent peer : %s, port \d+ \(lac-test\)\r\n"

@@ -41,6 +41,7 @@ from ppp_lab import (BAD_IP, CLI_IP, CLI_NAME, CLI_PASS, SRV_IP, SRV_TUN,
                      ppp_lab)  # noqa: F401 (fixture)
 
 MB = 1 << 20
+TYPE = "pptp"
 ERROR_SEVERITY = 8388608            # PI_ERROR
 
 
@@ -174,6 +175,11 @@ def test_pptp_chap_ping_tcp_wire(ppp_lab):
         t[0][2] == CLI_IP and t[0][5] == 1, s.server.show("pptp")
     dev = s.server.show("device", "link " + s.srv_link)
     assert "\tIncoming     : YES\r\n" in dev, dev
+    # the status page: device type, state and the peer's outer address
+    page = s.server.get("/").text
+    assert re.search(r">%s</a></td>\s*<td[^>]*><a[^>]*>UP</a></td>"
+                     r"\s*<td[^>]*>%s</td>" % (TYPE, re.escape(CLI_IP)),
+                     page), page
     assert "\tCurrent peer : %s, port " % CLI_IP in dev, dev
     s.client.cmds("link L", "close")
     s.server.wait_log(r"\[%s\] PPTP: call #\d+ cleared by peer"
