@@ -147,7 +147,8 @@ def established(mpd):
 # wire checks
 # --------------------------------------------------------------------------
 
-L2TP_FIELDS = ["frame.number", "ip.src", "l2tp.type", "l2tp.avp.type",
+L2TP_FIELDS = ["frame.number", "ip.src", "l2tp.type", "l2tp.length_bit",
+               "l2tp.seq_bit", "l2tp.avp.type",
                "l2tp.tunnel", "l2tp.session", "l2tp.Ns", "l2tp.Nr",
                "ppp.protocol", "_ws.malformed", "_ws.expert.severity",
                "_ws.expert.message", "_ws.col.Protocol", "_ws.col.Info"]
@@ -333,8 +334,10 @@ def test_l2tp_many_sessions_one_tunnel(ppp_lab):
 
 
 def test_l2tp_outcall(ppp_lab):
-    """`enable outcall`: OCRQ/OCRP/OCCN instead of ICRQ."""
-    cfg = l2tp_cfg(client_extra=["set l2tp enable outcall"])
+    """`enable outcall`: OCRQ/OCRP/OCCN; Length on, sequencing off."""
+    cfg = l2tp_cfg(client_extra=["set l2tp enable outcall length",
+                                 "set l2tp disable dataseq"],
+                   server_extra=["set l2tp enable length"])
     cap = L2tpCapture(ppp_lab, cfg.port)
     s = ppp_lab.session(cfg)
     ping(ppp_lab.ns_b, SRV_TUN)
@@ -343,6 +346,41 @@ def test_l2tp_outcall(ppp_lab):
     msgs = cap.messages()
     assert "OCRQ" in msgs and "OCRP" in msgs and "OCCN" in msgs, msgs
     assert "ICRQ" not in msgs
+    # data messages: both send Length; only the LNS sends Ns/Nr
+    data = [r for r in cap.rows if r["ppp.protocol"]]
+    assert data
+
+    def bits(ip_, f):
+        return {r[f][0] for r in data if ip_ in r["ip.src"]}
+    yes = {"1", "True", "true"}
+    assert bits(SRV_IP, "l2tp.length_bit") and \
+        bits(SRV_IP, "l2tp.length_bit") <= yes
+    assert bits(CLI_IP, "l2tp.length_bit") and \
+        bits(CLI_IP, "l2tp.length_bit") <= yes
+    assert bits(SRV_IP, "l2tp.seq_bit") <= yes
+    assert bits(CLI_IP, "l2tp.seq_bit") and \
+        not bits(CLI_IP, "l2tp.seq_bit") & yes
+
+
+def test_l2tp_limit(ppp_lab):
+    """`set global l2tplimit 2`: three calls need two tunnels."""
+    cfg = l2tp_cfg(addr="ippool")
+    srv, cli = start_pair(ppp_lab, cfg, nlinks=0)
+    cli.cmds("set global l2tplimit 2")
+    for i in range(3):
+        cli.cmds("create bundle static B%d" % i,
+                 "set ipcp ranges 0.0.0.0/0 0.0.0.0/0",
+                 "create link static L%d l2tp" % i,
+                 "set link action bundle B%d" % i,
+                 "set auth authname %s" % CLI_NAME,
+                 "set auth password %s" % CLI_PASS,
+                 "set l2tp self %s" % CLI_IP,
+                 "set l2tp peer %s %d" % (SRV_IP, cfg.port),
+                 "open")
+    for i in range(3):
+        wait_bundle_up(cli, "B%d" % i, others=(srv,))
+    calls = sorted(t[5] for t in established(cli))
+    assert calls == [1, 2], cli.show("l2tp")
 
 
 def test_l2tp_idle_tunnel_closes(ppp_lab):
@@ -538,10 +576,21 @@ def test_l2tp_bad_input(ppp_lab):
     for ns_, nr_ in ((30000, 1), (2, 40000), (1000, 1), (65535, 1),
                      (2, 5)):
         rogue.send(ctrl(avp(0, b"\x00\x06"), tid=lns_tid, ns=ns_, nr=nr_))
-    # a call request with an unknown mandatory AVP ends that tunnel only
+    # a call, then a second call with the same call id: refused with CDN
+    icrq = ctrl(avp(0, b"\x00\x0a") + avp(14, b"\x00\x09") +
+                avp(15, b"\x00\x00\x00\x01"), tid=lns_tid, ns=2, nr=1)
+    rogue.send(icrq)
+    p = recv_type(rogue, 11)
+    assert p is not None, "no ICRP for the rogue's call"
     rogue.send(ctrl(avp(0, b"\x00\x0a") + avp(14, b"\x00\x09") +
-                    avp(15, b"\x00\x00\x00\x01") + avp(201, b"?"),
-                    tid=lns_tid, ns=2, nr=1))
+                    avp(15, b"\x00\x00\x00\x02"), tid=lns_tid, ns=3, nr=2))
+    p = recv_type(rogue, 14)
+    assert p is not None and p[1] == 9, "no CDN for the call id collision"
+    assert struct.unpack("!H", p[5][1][:2])[0] == 4, p[5][1]
+    # a call request with an unknown mandatory AVP ends that tunnel only
+    rogue.send(ctrl(avp(0, b"\x00\x0a") + avp(14, b"\x00\x0a") +
+                    avp(15, b"\x00\x00\x00\x03") + avp(201, b"?"),
+                    tid=lns_tid, ns=4, nr=3))
     p = recv_type(rogue, 4)
     assert p is not None, "no StopCCN for the unknown mandatory AVP"
     assert struct.unpack("!HH", p[5][1][:4]) == (2, 8), p[5][1]
