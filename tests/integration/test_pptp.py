@@ -302,3 +302,29 @@ def test_pptp_bad_input(ppp_lab):
     assert s.server.alive()
     assert ipcp_opened(s.client, "B")
     assert any(t[2] == CLI_IP and t[5] == 1 for t in established(s.server))
+
+
+def test_pptp_idle_connection_stops_and_limit(ppp_lab):
+    """pptplimit 1: two calls, two connections; idle ones stop (pptptimeout)."""
+    cfg = pptp_cfg(addr="ippool")
+    srv = ppp_lab.start_server(cfg)
+    cli = ppp_lab.daemon(ppp_lab.ns_b, "client", multi_client_conf(cfg, 0),
+                         cfg.client_secret(), "client").start()
+    cli.cmds("set global pptplimit 1", "set global pptptimeout 1")
+    for i in range(2):
+        cli.cmds("create bundle static B%d" % i,
+                 "set ipcp ranges 0.0.0.0/0 0.0.0.0/0",
+                 "create link static L%d pptp" % i,
+                 "set link action bundle B%d" % i,
+                 "set auth authname %s" % CLI_NAME,
+                 "set auth password %s" % CLI_PASS,
+                 "set pptp self %s" % CLI_IP,
+                 "set pptp peer %s %d" % (SRV_IP, cfg.port),
+                 "open")
+    for i in range(2):
+        wait_bundle_up(cli, "B%d" % i, others=(srv,))
+    assert sorted(t[5] for t in established(cli)) == [1, 1], \
+        cli.show("pptp")
+    cli.cmds("link L0", "close", "link L1", "close")
+    wait_for(lambda: not tunnels(cli) and not tunnels(srv), IO_TIMEOUT + 10,
+             "both control connections gone")
