@@ -118,6 +118,13 @@ struct l2tp_qmsg {
 	uint8_t			 buf[];
 };
 
+/* A control message that arrived ahead of its turn (whole datagram). */
+struct l2tp_rxmsg {
+	uint16_t		 ns;
+	size_t			 len;
+	uint8_t			 buf[];
+};
+
 /* One control connection; in the global list l2tp_tunnels. */
 struct l2tp_tun {
 	struct l2tp_tun		*next;
@@ -141,6 +148,7 @@ struct l2tp_tun {
 	uint16_t		 acked;		/* the peer's last valid Nr */
 	uint16_t		 peer_rwin;
 	struct l2tp_qmsg	*q;		/* unacked, then unsent */
+	struct l2tp_rxmsg	*rxq[L2TP_RWIN];	/* ahead, by Ns */
 	unsigned		 qlen;
 	unsigned		 rtx_count;
 	uint32_t		 rtx_ms;
@@ -407,6 +415,17 @@ l2tp_tun_attach(struct l2tp_tun *t, int fd)
 }
 
 static void
+l2tp_rxq_free(struct l2tp_tun *t)
+{
+	unsigned i;
+
+	for (i = 0; i < L2TP_RWIN; i++) {
+		mem_free(t->rxq[i]);
+		t->rxq[i] = NULL;
+	}
+}
+
+static void
 l2tp_q_free(struct l2tp_tun *t)
 {
 	struct l2tp_qmsg *q;
@@ -438,6 +457,7 @@ l2tp_tun_free(struct l2tp_tun *t)
 	if (t->fd >= 0)
 		close(t->fd);
 	l2tp_q_free(t);
+	l2tp_rxq_free(t);
 	mem_free(t);
 }
 
@@ -1450,11 +1470,16 @@ l2tp_rx_tunnel(struct l2tp_tun *t, const struct l2tp_msg *m)
 	}
 }
 
-/* One control message for tunnel t (header h, AVPs parsed into m). */
+/*
+ * One control message for tunnel t (header h, AVPs parsed into m; the
+ * datagram raw[0..rawlen) is kept when it is ahead of its turn, raw NULL
+ * when it came from that store).
+ */
 static void
 l2tp_ctrl_input(struct l2tp_tun *t, const struct l2tp_hdr *h,
-    const struct l2tp_msg *m, int perr)
+    const struct l2tp_msg *m, int perr, const uint8_t *raw, size_t rawlen)
 {
+	struct l2tp_rxmsg *x, **slot;
 	char nb[80];
 
 	if (!l2tp_q_ack(t, h->nr)) {
@@ -1471,6 +1496,18 @@ l2tp_ctrl_input(struct l2tp_tun *t, const struct l2tp_hdr *h,
 			/* a retransmission: our ack was lost */
 			t->rx_dup++;
 			l2tp_send_zlb(t);
+		} else if ((uint16_t)(h->ns - t->nr) < L2TP_RWIN &&
+		    raw != NULL && t->state != L2TP_TS_DYING) {
+			/* inside our receive window: kept for its turn */
+			slot = &t->rxq[h->ns % L2TP_RWIN];
+			if (*slot == NULL || (*slot)->ns != h->ns) {
+				mem_free(*slot);
+				x = mem_alloc("l2tp", sizeof(*x) + rawlen);
+				x->ns = h->ns;
+				x->len = rawlen;
+				memcpy(x->buf, raw, rawlen);
+				*slot = x;
+			}
 		} else {
 			t->rx_ahead++;
 			log_msg(LG_PHYS3, "L2TP: %s: Ns %u ahead of %u, "
@@ -1562,7 +1599,7 @@ l2tp_tun_accept(struct phys_listener *ls, const struct u_addr *a,
 	for (t = l2tp_tunnels; t != NULL; t = t->next)
 		if (!t->originated && t->pid == m->tunnel_id &&
 		    t->peer_port == port && phys_addr_equal(&t->peer_addr, a)) {
-			l2tp_ctrl_input(t, h, m, L2TP_OK);
+			l2tp_ctrl_input(t, h, m, L2TP_OK, NULL, 0);
 			return;
 		}
 	if (l2tp_half_open() >= L2TP_HALF_OPEN_MAX) {
@@ -1637,6 +1674,32 @@ l2tp_tun_accept(struct phys_listener *ls, const struct u_addr *a,
 	l2tp_ctrl_send(t, &w, 0);
 }
 
+/* Process the kept messages whose turn has come. */
+static void
+l2tp_rxq_drain(struct l2tp_tun *t)
+{
+	static struct l2tp_msg m;
+	struct l2tp_rxmsg *x;
+	struct l2tp_hdr h;
+	int r;
+
+	while (t->state != L2TP_TS_DYING &&
+	    (x = t->rxq[t->nr % L2TP_RWIN]) != NULL) {
+		t->rxq[t->nr % L2TP_RWIN] = NULL;
+		if (x->ns != t->nr) {
+			mem_free(x);		/* stale */
+			break;
+		}
+		if (l2tp_hdr_parse(x->buf, x->len, &h) == L2TP_OK) {
+			r = l2tp_msg_parse(x->buf + h.off, h.end - h.off,
+			    t->secret, &m);
+			if (r == L2TP_OK || r == L2TP_E_MANDATORY)
+				l2tp_ctrl_input(t, &h, &m, r, NULL, 0);
+		}
+		mem_free(x);
+	}
+}
+
 /*
  * One datagram from (a, port).  t is the tunnel whose socket got it, or
  * NULL for the listener ls.
@@ -1693,7 +1756,8 @@ l2tp_input(struct l2tp_tun *t, struct phys_listener *ls,
 		return;
 	}
 	if (t != NULL) {
-		l2tp_ctrl_input(t, &h, &m, r);
+		l2tp_ctrl_input(t, &h, &m, r, p, len);
+		l2tp_rxq_drain(t);
 		return;
 	}
 	/* tunnel id 0: only an SCCRQ starts something */
