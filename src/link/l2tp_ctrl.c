@@ -9,8 +9,9 @@
  *    (1, 2, 4, 8, 8 s; the tunnel dies after L2TP_RTX_MAX tries), ZLB
  *    acknowledgements after a short delay when no message carries the
  *    ack, HELLO after L2TP_HELLO_SEC of silence (5.5).  Messages ahead of
- *    the expected Ns are dropped (the peer retransmits them); old ones
- *    are acknowledged again.
+ *    the expected Ns but inside our receive window (L2TP_RWIN) are kept
+ *    and processed in order; further ahead they are dropped (the peer
+ *    retransmits them); old ones are acknowledged again.
  *  - Tunnel authentication (5.1.1) with `set l2tp secret`: a Challenge in
  *    SCCRQ/SCCRP, the Challenge Response checked in SCCRP/SCCCN; a wrong
  *    or missing response ends the tunnel with StopCCN result 4.  The same
