@@ -347,8 +347,16 @@ l2tp_socket(const struct u_addr *self, uint16_t sport,
 		return -1;
 	}
 	if ((self->family != AF_UNSPEC && !u_addr_empty(self)) || sport != 0) {
-		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on));
+		/*
+		 * Sharing only for a fixed port (the listener's): two sockets
+		 * with SO_REUSEADDR bound to port 0 may get the same port.
+		 */
+		if (sport != 0) {
+			(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+			    sizeof(on));
+			(void)setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on,
+			    sizeof(on));
+		}
 		len = phys_sockaddr(self, sport, peer->family, &ss);
 		if (bind(fd, (struct sockaddr *)&ss, (socklen_t)len) < 0) {
 			log_perr(LG_ERR, "L2TP: can't bind socket");
