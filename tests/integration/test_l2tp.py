@@ -614,3 +614,22 @@ def test_l2tp_bad_input(ppp_lab):
     assert ipcp_opened(s.client, "B")
     out = s.server.show("l2tp")
     assert re.search(r"<=> %s \d+\testablished 1 calls" % CLI_IP, out), out
+
+
+def test_l2tp_default_port(ppp_lab):
+    """No ports configured: the LNS listens on 1701, the LAC calls it."""
+    cfg = l2tp_cfg()
+    cfg.port = 1701
+    srv = ppp_lab.daemon(ppp_lab.ns_a, "server",
+                         cfg.server_conf().replace(
+                             "set l2tp self %s 1701" % SRV_IP,
+                             "set l2tp self %s" % SRV_IP),
+                         cfg.server_secret(), "server").start()
+    cli = ppp_lab.daemon(ppp_lab.ns_b, "client",
+                         cfg.client_conf().replace(
+                             "set l2tp peer %s 1701" % SRV_IP,
+                             "set l2tp peer %s" % SRV_IP),
+                         cfg.client_secret(), "client").start()
+    wait_bundle_up(cli, "B", others=(srv,))
+    assert established(srv)[0][:2] == (SRV_IP, 1701)
+    ping(ppp_lab.ns_b, SRV_TUN)

@@ -328,3 +328,22 @@ def test_pptp_idle_connection_stops_and_limit(ppp_lab):
     cli.cmds("link L0", "close", "link L1", "close")
     wait_for(lambda: not tunnels(cli) and not tunnels(srv), IO_TIMEOUT + 10,
              "both control connections gone")
+
+
+def test_pptp_default_port(ppp_lab):
+    """No ports configured: the server listens on 1723."""
+    cfg = pptp_cfg()
+    cfg.port = 1723
+    srv = ppp_lab.daemon(ppp_lab.ns_a, "server",
+                         cfg.server_conf().replace(
+                             "set pptp self %s 1723" % SRV_IP,
+                             "set pptp self %s" % SRV_IP),
+                         cfg.server_secret(), "server").start()
+    cli = ppp_lab.daemon(ppp_lab.ns_b, "client",
+                         cfg.client_conf().replace(
+                             "set pptp peer %s 1723" % SRV_IP,
+                             "set pptp peer %s" % SRV_IP),
+                         cfg.client_secret(), "client").start()
+    wait_bundle_up(cli, "B", others=(srv,))
+    assert established(srv)[0][:2] == (SRV_IP, 1723)
+    ping(ppp_lab.ns_b, SRV_TUN)
