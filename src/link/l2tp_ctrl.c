@@ -72,6 +72,7 @@
 #define L2TP_BUF		2048
 #define L2TP_FRAME_MAX		(1600 + 4)
 #define L2TP_SPEED		10000000
+#define L2TP_CALL_SETUP_MS	30000	/* a call not up by then is dropped */
 
 enum l2tp_tun_state {
 	L2TP_TS_IDLE,		/* not started yet */
@@ -108,6 +109,7 @@ struct l2tp_sess {
 	bool			 sync;		/* framing of the call */
 	uint16_t		 data_ns, data_nr;
 	char			 calling[64], called[64];
+	struct timer		 setup_timer;
 };
 
 /* One queued control message (header included). */
@@ -181,6 +183,9 @@ static void	l2tp_tun_stop(struct l2tp_tun *t, uint16_t result,
 		    uint16_t error, const char *msg);
 static void	l2tp_sess_start(struct l2tp_sess *s);
 static void	l2tp_sess_free(struct l2tp_sess *s, const char *reason);
+static void	l2tp_sess_cdn(struct l2tp_sess *s, uint16_t result,
+		    uint16_t error, const char *reason);
+static void	l2tp_setup_timeout(void *arg);
 
 static struct phys_sock_kind l2tp_kind = {
 	.type			= &phys_l2tp,
@@ -834,6 +839,9 @@ l2tp_sess_new(struct l2tp_tun *t, struct link *l)
 	s->dataseq = opt_enabled(&c->options, L2TP_OPT_DATASEQ);
 	s->length = opt_enabled(&c->options, L2TP_OPT_LENGTH);
 	s->sync = true;
+	timer_init(&s->setup_timer, "L2tpCallSetup", L2TP_CALL_SETUP_MS,
+	    l2tp_setup_timeout, s);
+	timer_start(&s->setup_timer);
 	s->next = t->sessions;
 	t->sessions = s;
 	t->nsess++;
@@ -862,6 +870,7 @@ l2tp_sess_free(struct l2tp_sess *s, const char *reason)
 			break;
 		}
 	t->nsess--;
+	timer_stop(&s->setup_timer);
 	if (l != NULL && (st = l->dev_state) != NULL && st->sess == s) {
 		st->sess = NULL;
 		if (reason != NULL)
@@ -869,6 +878,17 @@ l2tp_sess_free(struct l2tp_sess *s, const char *reason)
 	}
 	mem_free(s);
 	l2tp_tun_check_idle(t);
+}
+
+/* The call did not come up in time (peer silent or stuck). */
+static void
+l2tp_setup_timeout(void *arg)
+{
+	struct l2tp_sess *s = arg;
+
+	log_msg(LG_PHYS, "[%s] L2TP: call #%u set-up timed out",
+	    s->l != NULL ? s->l->name : "-", s->serial);
+	l2tp_sess_cdn(s, L2TP_RES_CDN_ERROR, 0, "Connection failed");
 }
 
 /* Hang up s with CDN (result, error) and free it. */
@@ -897,6 +917,7 @@ l2tp_sess_up(struct l2tp_sess *s)
 	char a[INET6_ADDRSTRLEN];
 
 	s->state = L2TP_SS_ESTABLISHED;
+	timer_stop(&s->setup_timer);
 	log_msg(LG_PHYS, "[%s] L2TP: call #%u connected (peer %s, session "
 	    "%u/%u)", l->name, s->serial, u_addr_print(&s->t->peer_addr, a,
 	    sizeof(a)), s->lid, s->pid);

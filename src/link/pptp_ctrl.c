@@ -58,6 +58,7 @@
 #define PPTP_FRAME_MAX		(1532 + 4)
 #define PPTP_ACK_DELAY_MS	50
 #define PPTP_SPEED		10000000
+#define PPTP_CALL_SETUP_MS	30000	/* a call not up by then is dropped */
 
 enum pptp_cstate {
 	PPTP_CS_FREE, PPTP_CS_IDLE, PPTP_CS_WAIT_CTL_REPLY,
@@ -98,7 +99,7 @@ struct pptp_chan {
 	bool			 peer_acked_any;
 	uint16_t		 peer_rwin;
 	bool			 windowing, delayed_ack, always_ack;
-	struct timer		 ack_timer;
+	struct timer		 ack_timer, setup_timer;
 };
 
 /* One control connection. */
@@ -151,6 +152,8 @@ static void	pptp_cc_kill(struct pptp_cc *cc, const char *why);
 static void	pptp_chan_start(struct pptp_chan *ch);
 static void	pptp_chan_free(struct pptp_chan *ch, const char *reason);
 static void	pptp_gre_event(int type, void *arg);
+static void	pptp_chan_hangup(struct pptp_chan *ch, const char *reason);
+static void	pptp_setup_timeout(void *arg);
 
 static struct phys_sock_kind pptp_kind = {
 	.type			= &phys_pptp,
@@ -600,6 +603,9 @@ pptp_chan_new(struct pptp_cc *cc, struct link *l)
 	ch->always_ack = opt_enabled(&c->options, PPTP_OPT_ALWAYS_ACK);
 	timer_init(&ch->ack_timer, "PptpAck", PPTP_ACK_DELAY_MS,
 	    pptp_ack_timeout, ch);
+	timer_init(&ch->setup_timer, "PptpCallSetup", PPTP_CALL_SETUP_MS,
+	    pptp_setup_timeout, ch);
+	timer_start(&ch->setup_timer);
 	ch->next = cc->chans;
 	cc->chans = ch;
 	cc->nchans++;
@@ -625,6 +631,7 @@ pptp_chan_free(struct pptp_chan *ch, const char *reason)
 		}
 	cc->nchans--;
 	timer_stop(&ch->ack_timer);
+	timer_stop(&ch->setup_timer);
 	if (ch->state == PPTP_CH_ESTABLISHED)
 		pptp_gre_unref();
 	if (l != NULL && (st = l->dev_state) != NULL && st->ch == ch) {
@@ -634,6 +641,17 @@ pptp_chan_free(struct pptp_chan *ch, const char *reason)
 	}
 	mem_free(ch);
 	pptp_cc_check_idle(cc);
+}
+
+/* The call did not come up in time. */
+static void
+pptp_setup_timeout(void *arg)
+{
+	struct pptp_chan *ch = arg;
+
+	log_msg(LG_PHYS, "[%s] PPTP: call #%u set-up timed out",
+	    ch->l != NULL ? ch->l->name : "-", ch->serial);
+	pptp_chan_hangup(ch, "Connection failed");
 }
 
 /* Hang up ch toward the peer (CCRQ as PNS, CDN as PAC), then free it. */
@@ -669,6 +687,7 @@ pptp_chan_up(struct pptp_chan *ch)
 		return;
 	}
 	ch->state = PPTP_CH_ESTABLISHED;
+	timer_stop(&ch->setup_timer);
 	log_msg(LG_PHYS, "[%s] PPTP: call #%u connected (peer %s, call ids "
 	    "%u/%u)", l->name, ch->serial, u_addr_print(&ch->cc->peer_addr,
 	    a, sizeof(a)), ch->cid, ch->pcid);
