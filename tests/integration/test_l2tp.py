@@ -633,3 +633,14 @@ def test_l2tp_default_port(ppp_lab):
     wait_bundle_up(cli, "B", others=(srv,))
     assert established(srv)[0][:2] == (SRV_IP, 1701)
     ping(ppp_lab.ns_b, SRV_TUN)
+
+
+def test_l2tp_pmask(ppp_lab):
+    """`set l2tp pmask`: a LAC whose Host Name does not match is ignored."""
+    cfg = l2tp_cfg(server_extra=["set l2tp pmask lns-*"])
+    srv, cli = start_pair(ppp_lab, cfg)
+    srv.wait_log(r'No link for tunnel from %s \d+ \(host "lac-test"\)'
+                 % CLI_IP)
+    assert not established(srv)
+    srv.cmds("link L", "set l2tp pmask lac-*")
+    wait_bundle_up(cli, "B", others=(srv,))
