@@ -533,15 +533,23 @@ l2tp_rtx_timeout(void *arg)
 	timer_start(&t->rtx_timer);
 }
 
+/* A ZLB acknowledgement; its Ns is that of the next message to go out. */
 static void
 l2tp_send_zlb(struct l2tp_tun *t)
 {
 	uint8_t b[L2TP_CTRL_HLEN];
 	struct l2tp_wr w;
+	struct l2tp_qmsg *q;
+	uint16_t ns = t->ns;
 	size_t n;
 
+	for (q = t->q; q != NULL; q = q->next)
+		if (!q->sent) {
+			ns = q->ns;
+			break;
+		}
 	l2tp_wr_init(&w, b, sizeof(b));
-	n = l2tp_wr_finish(&w, t->pid, 0, t->ns, t->nr);
+	n = l2tp_wr_finish(&w, t->pid, 0, ns, t->nr);
 	if (n > 0)
 		l2tp_tun_xmit(t, b, n);
 }

@@ -644,3 +644,60 @@ def test_l2tp_pmask(ppp_lab):
     assert not established(srv)
     srv.cmds("link L", "set l2tp pmask lac-*")
     wait_bundle_up(cli, "B", others=(srv,))
+
+
+def test_l2tp_reliable_delivery(ppp_lab):
+    """
+    A scripted LNS checks the LAC's control channel: SCCRQ retransmitted
+    with growing gaps, SCCCN retransmitted until acknowledged, a duplicate
+    SCCRP answered with a ZLB, and with a receive window of 1 the ICRQ
+    only once the SCCCN is acknowledged.
+    """
+    cfg = l2tp_cfg(auth=None)
+    lns = ns_socket(ppp_lab.ns_a, socket.AF_INET, socket.SOCK_DGRAM,
+                    bind=(SRV_IP, cfg.port))
+    ppp_lab.sockets.append(lns)
+    ppp_lab.start_client(cfg)
+
+    def recv(timeout=10.0):
+        lns.settimeout(timeout * SLOWDOWN)
+        d, addr = lns.recvfrom(4096)
+        return d, addr, time.monotonic()
+    times = []
+    for _ in range(3):
+        d, lac, t = recv()
+        p = parse_ctrl(d)
+        assert p[4] == 1 and p[2] == 0, p          # SCCRQ, Ns 0
+        times.append(t)
+    assert times[2] - times[1] > times[1] - times[0]
+    lac_tid = struct.unpack("!H", p[5][9])[0]
+    assert 11 not in p[5]                           # no secret: no challenge
+    sccrp = ctrl(avp(0, b"\x00\x02") + avp(2, b"\x01\x00") +
+                 avp(7, b"script-lns") + avp(3, b"\x00\x00\x00\x03") +
+                 avp(9, b"\x00\x2a") + avp(10, b"\x00\x01"),
+                 tid=lac_tid, ns=0, nr=1)
+    lns.sendto(sccrp, lac)
+    seen = []
+    while len(seen) < 2:
+        d, _, _ = recv()
+        p = parse_ctrl(d)
+        assert p[4] != 10, "ICRQ sent beyond the window of 1"
+        if p[4] == 3:
+            assert (p[0], p[2], p[3]) == (0x2a, 1, 1), p
+            seen.append(p)
+    # the SCCRP again (our ack lost): acknowledged with a ZLB
+    lns.sendto(sccrp, lac)
+    while True:
+        d, _, _ = recv()
+        p = parse_ctrl(d)
+        if p[4] == 0:
+            assert p[3] == 1 and p[2] == 2, p       # Nr 1; next Ns 2
+            break
+    # acknowledge the SCCCN: the call request follows
+    lns.sendto(ctrl(b"", tid=lac_tid, ns=1, nr=2), lac)
+    while True:
+        d, _, _ = recv()
+        p = parse_ctrl(d)
+        if p[4] == 10:
+            assert p[2] == 2 and 14 in p[5] and 15 in p[5], p
+            break
