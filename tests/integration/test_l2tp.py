@@ -331,6 +331,14 @@ def test_l2tp_many_sessions_one_tunnel(ppp_lab):
     wait_for(lambda: cli.log_text().count("terminated by peer") >= 1,
              IO_TIMEOUT, "CDN at the LAC")
     ping(ppp_lab.ns_b, SRV_TUN)
+    # that LAC link opens again: the call reuses the same tunnel
+    down = re.search(r"\[(L\d+)\] L2TP: call #\d+ terminated by peer",
+                     cli.log_text()).group(1)
+    cli.cmds("link " + down, "open")
+    wait_bundle_up(cli, "B" + down[1:], others=(srv,))
+    t = established(srv)
+    assert len(t) == 1 and t[0][5] == n, srv.show("l2tp")
+    assert len(tunnels(cli)) == 1
 
 
 def test_l2tp_outcall(ppp_lab):
