@@ -1087,6 +1087,26 @@ l2tp_listen(struct link *l, bool listen)
 	return phys_sock_listen(&l2tp_kind, l, listen);
 }
 
+/*
+ * When the last l2tp link (or template) goes, typically at daemon exit,
+ * the tunnels have nobody left to serve: StopCCN (result 6, shutting
+ * down) to every peer at once rather than letting them time out.
+ */
+static void
+l2tp_last_link_check(const struct link *gone)
+{
+	struct l2tp_tun *t;
+	int i;
+
+	for (i = 1; i < g_nlinks; i++)
+		if (g_links[i] != NULL && g_links[i] != gone &&
+		    g_links[i]->type == &phys_l2tp)
+			return;
+	for (t = l2tp_tunnels; t != NULL; t = t->next)
+		if (t->state != L2TP_TS_DYING)
+			l2tp_tun_stop(t, L2TP_RES_STOP_SHUTDOWN, 0, NULL);
+}
+
 void
 l2tp_shutdown(struct link *l)
 {
@@ -1101,6 +1121,7 @@ l2tp_shutdown(struct link *l)
 	phys_sock_unlisten(&st->sk);
 	mem_free(st);
 	l->dev_state = NULL;
+	l2tp_last_link_check(l);
 }
 
 void

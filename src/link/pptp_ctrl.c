@@ -958,6 +958,32 @@ pptp_listen(struct link *l, bool listen)
 	return phys_sock_listen(&pptp_kind, l, listen);
 }
 
+/*
+ * When the last pptp link (or template) goes, typically at daemon exit:
+ * Stop-Control-Connection-Request (local shutdown) on every connection,
+ * then close it (the kernel still delivers what was written).
+ */
+static void
+pptp_last_link_check(const struct link *gone)
+{
+	struct pptp_cc *cc;
+	struct pptp_ctrl m;
+	int i;
+
+	for (i = 1; i < g_nlinks; i++)
+		if (g_links[i] != NULL && g_links[i] != gone &&
+		    g_links[i]->type == &phys_pptp)
+			return;
+	memset(&m, 0, sizeof(m));
+	m.type = PPTP_STOPCCRQ;
+	m.reason = PPTP_STOP_LOCAL;
+	for (cc = pptp_ccs; cc != NULL; cc = cc->next)
+		if (cc->state == PPTP_CS_ESTABLISHED) {
+			pptp_cc_send(cc, &m);
+			pptp_cc_kill(cc, "Dropped");
+		}
+}
+
 void
 pptp_shutdown(struct link *l)
 {
@@ -972,6 +998,7 @@ pptp_shutdown(struct link *l)
 	phys_sock_unlisten(&st->sk);
 	mem_free(st);
 	l->dev_state = NULL;
+	pptp_last_link_check(l);
 }
 
 void

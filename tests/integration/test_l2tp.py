@@ -709,3 +709,12 @@ def test_l2tp_reliable_delivery(ppp_lab):
         if p[4] == 10:
             assert p[2] == 2 and 14 in p[5] and 15 in p[5], p
             break
+
+
+def test_l2tp_daemon_exit_stops_tunnel(ppp_lab):
+    """The LAC daemon exits: its peer gets StopCCN result 6 at once."""
+    s = ppp_lab.session(l2tp_cfg())
+    s.client.stop()
+    s.server.wait_log(r"closed by peer, result 6")
+    wait_for(lambda: not established(s.server), IO_TIMEOUT,
+             "the LNS tunnel gone")

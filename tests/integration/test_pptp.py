@@ -347,3 +347,11 @@ def test_pptp_default_port(ppp_lab):
     wait_bundle_up(cli, "B", others=(srv,))
     assert established(srv)[0][:2] == (SRV_IP, 1723)
     ping(ppp_lab.ns_b, SRV_TUN)
+
+
+def test_pptp_daemon_exit_stops_connection(ppp_lab):
+    """The client daemon exits: Stop-Control-Connection-Request first."""
+    s = ppp_lab.session(pptp_cfg())
+    s.client.stop()
+    s.server.wait_log(r"recv StopCtrlConnRequest")
+    wait_for(lambda: not tunnels(s.server), IO_TIMEOUT, "connection gone")
