@@ -548,6 +548,7 @@ def recv_type(sock, want, timeout=5.0):
 def test_l2tp_bad_input(ppp_lab):
     """Garbage at the LNS beside a live session: dropped, session intact."""
     cfg = l2tp_cfg(server_extra=["set l2tp peer 0.0.0.0/0", "log +phys2 +phys3"])
+    cap = L2tpCapture(ppp_lab, cfg.port)
     s = ppp_lab.session(cfg)
     ping(ppp_lab.ns_b, SRV_TUN)
     target = (SRV_IP, cfg.port)
@@ -625,6 +626,8 @@ def test_l2tp_bad_input(ppp_lab):
     assert ipcp_opened(s.client, "B")
     out = s.server.show("l2tp")
     assert re.search(r"<=> %s \d+\testablished 1 calls" % CLI_IP, out), out
+    # whatever the LNS answered the garbage with decodes cleanly
+    cap.check(only_from=SRV_IP)
 
 
 def test_l2tp_default_port(ppp_lab):
