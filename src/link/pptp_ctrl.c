@@ -21,7 +21,9 @@
  * packet; acknowledgements piggybacked, or sent alone after a short delay
  * (`delayed-ack`) or at once; with `windowing` no more than the peer's
  * receive window is sent unacknowledged (the rest is dropped, counted).
- * Packets older than the last one received are dropped.
+ * Packets that arrive early (up to PPTP_OOO_MAX ahead) are held until the
+ * gap fills or for PPTP_OOO_MS, then delivered in order; older and
+ * duplicate packets are dropped.
  *
  * Bad input (truncated or malformed control messages, a broken stream,
  * GRE for unknown calls) is dropped, counted and logged; a broken stream
@@ -59,6 +61,7 @@
 #define PPTP_ACK_DELAY_MS	50
 #define PPTP_SPEED		10000000
 #define PPTP_CALL_SETUP_MS	30000	/* a call not up by then is dropped */
+#define PPTP_OOO_MS		100	/* wait this long for a missing packet */
 
 enum pptp_cstate {
 	PPTP_CS_FREE, PPTP_CS_IDLE, PPTP_CS_WAIT_CTL_REPLY,
@@ -92,8 +95,10 @@ struct pptp_chan {
 	char			 calling[64], called[64];
 	/* GRE */
 	uint32_t		 tx_seq;	/* next to send */
-	uint32_t		 rx_seq;	/* last received */
+	uint32_t		 rx_seq;	/* last delivered in order */
 	bool			 rx_any;	/* rx_seq is valid */
+	struct pptp_ooo		 ooo;		/* held out-of-order packets */
+	struct timer		 ooo_timer;	/* give up on a gap */
 	bool			 ack_due;
 	uint32_t		 peer_acked;	/* last ack from the peer */
 	bool			 peer_acked_any;
@@ -154,6 +159,7 @@ static void	pptp_chan_free(struct pptp_chan *ch, const char *reason);
 static void	pptp_gre_event(int type, void *arg);
 static void	pptp_chan_hangup(struct pptp_chan *ch, const char *reason);
 static void	pptp_setup_timeout(void *arg);
+static void	pptp_ooo_timeout(void *arg);
 
 static struct phys_sock_kind pptp_kind = {
 	.type			= &phys_pptp,
@@ -508,6 +514,97 @@ pptp_chan_by_gre(uint16_t cid, const struct u_addr *src)
 	return NULL;
 }
 
+/* Packets released by the reorder queue, for pptp_gre_data(). */
+struct pptp_batch {
+	unsigned	 n;
+	struct mbuf	*m[PPTP_OOO_MAX + 1];
+};
+
+static void
+pptp_batch_add(void *ctx, void *pkt)
+{
+	struct pptp_batch *b = ctx;
+
+	b->m[b->n++] = pkt;
+}
+
+static void
+pptp_mb_drop(void *ctx, void *pkt)
+{
+	(void)ctx;
+	mb_free(pkt);
+}
+
+/* The reorder queue gave up on a gap: deliver what it holds. */
+static void
+pptp_ooo_timeout(void *arg)
+{
+	struct pptp_chan *ch = arg;
+	struct pptp_batch b;
+	struct link *l = ch->l;
+	struct pptp_state *st = l != NULL ? l->dev_state : NULL;
+	unsigned i;
+
+	b.n = 0;
+	pptp_ooo_flush(&ch->ooo, pptp_batch_add, &b);
+	ch->rx_seq = ch->ooo.last;
+	for (i = 0; i < b.n; i++) {
+		/* a frame may hang the call up under us: look again */
+		if (l != NULL && st != NULL && l->dev_state == st &&
+		    st->ch == ch && l->state == PHYS_STATE_UP &&
+		    b.m[i]->len > 0)
+			link_phys_input(l, b.m[i]);
+		else
+			mb_free(b.m[i]);
+	}
+}
+
+/*
+ * A data packet (or a sequenced empty one) for ch: through the reorder
+ * queue, then up to the link in sequence order; acknowledged.
+ */
+static void
+pptp_gre_data(struct pptp_chan *ch, struct pptp_state *st,
+    const struct pptp_gre *g, const uint8_t *payload)
+{
+	struct pptp_batch b;
+	struct link *l = ch->l;
+	struct mbuf *m = mb_copy(payload, g->payload_len);
+	unsigned i;
+	int r;
+
+	b.n = 0;
+	r = pptp_ooo_input(&ch->ooo, g->seq, m, pptp_batch_add, &b);
+	if (r < 0) {
+		st->rx_drops++;		/* old or duplicate */
+		mb_free(m);
+		return;
+	}
+	if (ch->ooo.n == 0)
+		timer_stop(&ch->ooo_timer);
+	else if (!timer_running(&ch->ooo_timer))
+		timer_start(&ch->ooo_timer);
+	ch->rx_seq = ch->ooo.last;
+	ch->rx_any = true;
+	if (b.n > 0) {
+		ch->ack_due = true;
+		if (!ch->delayed_ack)
+			(void)pptp_gre_xmit(ch, NULL, 0);
+		else if (!timer_running(&ch->ack_timer))
+			timer_start(&ch->ack_timer);
+	}
+	for (i = 0; i < b.n; i++) {
+		/* a frame may hang the call up under us: look again */
+		if (l->dev_state == st && st->ch == ch &&
+		    l->state == PHYS_STATE_UP && b.m[i]->len > 0) {
+			link_phys_input(l, b.m[i]);
+		} else {
+			st->rx_drops++;
+			mb_free(b.m[i]);
+		}
+	}
+}
+
 static void
 pptp_gre_input(const struct u_addr *src, const uint8_t *p, size_t len)
 {
@@ -533,22 +630,7 @@ pptp_gre_input(const struct u_addr *src, const uint8_t *p, size_t len)
 	}
 	if (!g.has_seq)
 		return;
-	if (ch->rx_any && (int32_t)(g.seq - ch->rx_seq) <= 0) {
-		st->rx_drops++;		/* old or duplicate */
-		return;
-	}
-	ch->rx_seq = g.seq;
-	ch->rx_any = true;
-	ch->ack_due = true;
-	if (!ch->delayed_ack)
-		(void)pptp_gre_xmit(ch, NULL, 0);
-	else if (!timer_running(&ch->ack_timer))
-		timer_start(&ch->ack_timer);
-	if (g.payload_len == 0 || ch->l->state != PHYS_STATE_UP) {
-		st->rx_drops++;
-		return;
-	}
-	link_phys_input(ch->l, mb_copy(p + g.off, g.payload_len));
+	pptp_gre_data(ch, st, &g, p + g.off);
 }
 
 static void
@@ -605,6 +687,8 @@ pptp_chan_new(struct pptp_cc *cc, struct link *l)
 	    pptp_ack_timeout, ch);
 	timer_init(&ch->setup_timer, "PptpCallSetup", PPTP_CALL_SETUP_MS,
 	    pptp_setup_timeout, ch);
+	timer_init(&ch->ooo_timer, "PptpReorder", PPTP_OOO_MS,
+	    pptp_ooo_timeout, ch);
 	timer_start(&ch->setup_timer);
 	ch->next = cc->chans;
 	cc->chans = ch;
@@ -632,6 +716,8 @@ pptp_chan_free(struct pptp_chan *ch, const char *reason)
 	cc->nchans--;
 	timer_stop(&ch->ack_timer);
 	timer_stop(&ch->setup_timer);
+	timer_stop(&ch->ooo_timer);
+	pptp_ooo_clear(&ch->ooo, pptp_mb_drop, NULL);
 	if (ch->state == PPTP_CH_ESTABLISHED)
 		pptp_gre_unref();
 	if (l != NULL && (st = l->dev_state) != NULL && st->ch == ch) {

@@ -1,6 +1,7 @@
 /*
- * pptp_proto.c - PPTP wire codec: control messages (RFC 2637 2.1-2.16)
- * and the enhanced GRE header (4.1).  Contracts are in pptp_proto.h.
+ * pptp_proto.c - PPTP wire codec: control messages (RFC 2637 2.1-2.16),
+ * the enhanced GRE header (4.1) and the GRE receive reorder queue (4.3).
+ * Contracts are in pptp_proto.h.
  *
  * Each control message type is described by one field list; the parser
  * and the builder walk the same list, so the two cannot disagree.
@@ -309,4 +310,96 @@ pptp_gre_build(const struct pptp_gre *g, uint8_t *out)
 		o += 4;
 	}
 	return o;
+}
+
+/* ---- receive reordering ---- */
+
+/* Deliver the held packets that directly follow q->last. */
+static void
+pptp_ooo_drain(struct pptp_ooo *q, pptp_ooo_fn *deliver, void *ctx)
+{
+	unsigned i;
+	bool found = true;
+
+	while (found && q->n > 0) {
+		found = false;
+		for (i = 0; i < q->n; i++)
+			if (q->seq[i] == q->last + 1) {
+				void *p = q->pkt[i];
+
+				q->last = q->seq[i];
+				q->n--;
+				q->seq[i] = q->seq[q->n];
+				q->pkt[i] = q->pkt[q->n];
+				deliver(ctx, p);
+				found = true;
+				break;
+			}
+	}
+}
+
+void
+pptp_ooo_flush(struct pptp_ooo *q, pptp_ooo_fn *deliver, void *ctx)
+{
+	unsigned i, best;
+
+	while (q->n > 0) {
+		/* the oldest held one: the gap before it is given up */
+		best = 0;
+		for (i = 1; i < q->n; i++)
+			if ((int32_t)(q->seq[i] - q->seq[best]) < 0)
+				best = i;
+		q->last = q->seq[best] - 1;
+		pptp_ooo_drain(q, deliver, ctx);
+	}
+}
+
+void
+pptp_ooo_clear(struct pptp_ooo *q, pptp_ooo_fn *drop, void *ctx)
+{
+	while (q->n > 0) {
+		q->n--;
+		drop(ctx, q->pkt[q->n]);
+	}
+}
+
+int
+pptp_ooo_input(struct pptp_ooo *q, uint32_t seq, void *pkt,
+    pptp_ooo_fn *deliver, void *ctx)
+{
+	int32_t d;
+	unsigned i;
+
+	if (!q->any) {
+		q->any = true;
+		q->last = seq;
+		deliver(ctx, pkt);
+		return 1;
+	}
+	d = (int32_t)(seq - q->last);
+	if (d <= 0)
+		return -1;
+	for (i = 0; i < q->n; i++)
+		if (q->seq[i] == seq)
+			return -1;
+	if (d == 1) {
+		q->last = seq;
+		deliver(ctx, pkt);
+		pptp_ooo_drain(q, deliver, ctx);
+		return 1;
+	}
+	if (d > PPTP_OOO_MAX || q->n == PPTP_OOO_MAX) {
+		/* too far ahead: what is held is older, out it goes */
+		pptp_ooo_flush(q, deliver, ctx);
+		if ((int32_t)(seq - q->last) <= 0)
+			return -1;
+		q->last = seq;
+		deliver(ctx, pkt);
+		pptp_ooo_drain(q, deliver, ctx);
+		return 1;
+	}
+	q->seq[q->n] = seq;
+	q->pkt[q->n] = pkt;
+	q->n++;
+	return 0;
 }

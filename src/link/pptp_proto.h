@@ -157,4 +157,37 @@ int	pptp_gre_parse(const uint8_t *p, size_t len, struct pptp_gre *g);
 /* Build the header of g into out (PPTP_GRE_HLEN_MAX); returns its size. */
 size_t	pptp_gre_build(const struct pptp_gre *g, uint8_t *out);
 
+/*
+ * GRE receive reordering (RFC 2637 4.3: packets may arrive out of order).
+ * Packets up to PPTP_OOO_MAX ahead of the next expected sequence number
+ * are held until the gap fills or pptp_ooo_flush() gives up on it (the
+ * caller's timer); older and duplicate packets are refused.  The queue
+ * holds opaque packet pointers and hands them, in sequence order, to the
+ * deliver callback; it never frees them itself except through drop.
+ */
+#define PPTP_OOO_MAX		16
+
+typedef void pptp_ooo_fn(void *ctx, void *pkt);
+
+struct pptp_ooo {
+	bool		 any;		/* last is valid */
+	uint32_t	 last;		/* last sequence number delivered */
+	unsigned	 n;		/* held packets */
+	uint32_t	 seq[PPTP_OOO_MAX];
+	void		*pkt[PPTP_OOO_MAX];
+};
+
+/*
+ * A packet with sequence number seq: delivered at once (with the held
+ * ones that follow it), held, or refused.  Returns 1 delivered, 0 held,
+ * -1 refused (old or duplicate: the caller still owns pkt).  A packet
+ * too far ahead first flushes what is held.
+ */
+int	pptp_ooo_input(struct pptp_ooo *q, uint32_t seq, void *pkt,
+	    pptp_ooo_fn *deliver, void *ctx);
+/* Give up on the gap: deliver everything held, in order. */
+void	pptp_ooo_flush(struct pptp_ooo *q, pptp_ooo_fn *deliver, void *ctx);
+/* Drop everything held (drop is called for each packet). */
+void	pptp_ooo_clear(struct pptp_ooo *q, pptp_ooo_fn *drop, void *ctx);
+
 #endif /* MPD_LINK_PPTP_PROTO_H */

@@ -4,8 +4,9 @@
  * a hand-built Start-Control-Connection-Request and Outgoing-Call-Reply,
  * build/parse round trips, stream framing (pptp_ctrl_need), the
  * rejections (bad cookie, wrong length for the type, truncated message,
- * unknown type), and the enhanced GRE header with and without
- * sequence/acknowledgement numbers.
+ * unknown type), the enhanced GRE header with and without
+ * sequence/acknowledgement numbers, and the GRE reorder queue (in-order
+ * release, duplicates, gaps given up, the window edge, wrap-around).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -148,6 +149,86 @@ test_gre(void **state)
 	assert_int_equal(pptp_gre_parse(b, 7, &h), PPTP_E_SHORT);
 }
 
+/* The reorder queue: packets are small ints (as pointers) collected. */
+static unsigned out[64], nout;
+
+static void
+collect(void *ctx, void *pkt)
+{
+	(void)ctx;
+	out[nout++] = (unsigned)(uintptr_t)pkt;
+}
+
+#define P(x)	((void *)(uintptr_t)(x))
+
+static void
+test_reorder(void **state)
+{
+	struct pptp_ooo q;
+	unsigned i;
+
+	(void)state;
+	memset(&q, 0, sizeof(q));
+	nout = 0;
+	/* the first packet sets the base */
+	assert_int_equal(pptp_ooo_input(&q, 100, P(100), collect, NULL), 1);
+	/* 102 and 103 early: held; 101 releases all three in order */
+	assert_int_equal(pptp_ooo_input(&q, 103, P(103), collect, NULL), 0);
+	assert_int_equal(pptp_ooo_input(&q, 102, P(102), collect, NULL), 0);
+	assert_int_equal(pptp_ooo_input(&q, 102, P(999), collect, NULL), -1);
+	assert_int_equal(pptp_ooo_input(&q, 101, P(101), collect, NULL), 1);
+	assert_int_equal(nout, 4);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(out[i], 100 + i);
+	/* old and duplicate packets are refused */
+	assert_int_equal(pptp_ooo_input(&q, 103, P(103), collect, NULL), -1);
+	assert_int_equal(pptp_ooo_input(&q, 50, P(50), collect, NULL), -1);
+	/* a gap never filled: flush delivers in order and moves on */
+	assert_int_equal(pptp_ooo_input(&q, 107, P(107), collect, NULL), 0);
+	assert_int_equal(pptp_ooo_input(&q, 106, P(106), collect, NULL), 0);
+	pptp_ooo_flush(&q, collect, NULL);
+	assert_int_equal(nout, 6);
+	assert_int_equal(out[4], 106);
+	assert_int_equal(out[5], 107);
+	assert_int_equal(q.last, 107);
+	assert_int_equal(q.n, 0);
+	/* far ahead: what is held goes first, then the packet */
+	assert_int_equal(pptp_ooo_input(&q, 110, P(110), collect, NULL), 0);
+	assert_int_equal(pptp_ooo_input(&q, 500, P(500), collect, NULL), 1);
+	assert_int_equal(nout, 8);
+	assert_int_equal(out[6], 110);
+	assert_int_equal(out[7], 500);
+	/* wrap-around of the 32-bit sequence number */
+	memset(&q, 0, sizeof(q));
+	nout = 0;
+	assert_int_equal(pptp_ooo_input(&q, 0xfffffffe, P(1), collect, NULL),
+	    1);
+	assert_int_equal(pptp_ooo_input(&q, 0, P(3), collect, NULL), 0);
+	assert_int_equal(pptp_ooo_input(&q, 0xffffffff, P(2), collect, NULL),
+	    1);
+	assert_int_equal(nout, 3);
+	assert_int_equal(out[2], 3);
+	/* the window edge: 2..16 held, 17 is too far ahead and flushes */
+	memset(&q, 0, sizeof(q));
+	nout = 0;
+	(void)pptp_ooo_input(&q, 0, P(0), collect, NULL);
+	for (i = 2; i <= PPTP_OOO_MAX; i++)
+		assert_int_equal(pptp_ooo_input(&q, i, P(i), collect, NULL),
+		    0);
+	assert_int_equal(q.n, PPTP_OOO_MAX - 1);
+	assert_int_equal(pptp_ooo_input(&q, PPTP_OOO_MAX + 1,
+	    P(PPTP_OOO_MAX + 1), collect, NULL), 1);
+	assert_int_equal(nout, PPTP_OOO_MAX + 1);
+	for (i = 1; i < nout; i++)
+		assert_int_equal(out[i], i + 1);
+	/* clear hands everything held to the drop callback */
+	(void)pptp_ooo_input(&q, PPTP_OOO_MAX + 5, P(5), collect, NULL);
+	assert_int_equal(q.n, 1);
+	pptp_ooo_clear(&q, collect, NULL);
+	assert_int_equal(q.n, 0);
+	assert_int_equal(out[nout - 1], 5);
+}
+
 int
 main(void)
 {
@@ -156,6 +237,7 @@ main(void)
 		cmocka_unit_test(test_sccrq),
 		cmocka_unit_test(test_ocrp_roundtrip),
 		cmocka_unit_test(test_gre),
+		cmocka_unit_test(test_reorder),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
