@@ -220,7 +220,8 @@ def test_pptp_pac_mschapv2_server_closes(ppp_lab):
 
 def test_pptp_many_calls_one_connection(ppp_lab):
     n = 5
-    cfg = pptp_cfg(addr="ippool")
+    cfg = pptp_cfg(addr="ippool",
+                   server_extra=["set pptp disable delayed-ack"])
     srv = ppp_lab.start_server(cfg)
     cli = ppp_lab.daemon(ppp_lab.ns_b, "client", multi_client_conf(cfg, n),
                          cfg.client_secret(), "client").start()
