@@ -1147,6 +1147,11 @@ l2tp_calling_num(const struct link *l, char *buf, unsigned len)
 {
 	const struct l2tp_state *st = l->dev_state;
 
+	/* `set link enable peer-as-calling`: the tunnel peer's address */
+	if (opt_enabled(&l->conf.options, LINK_OPT_PEER_AS_CALLING)) {
+		phys_sock_peer_addr(l, buf, len);
+		return;
+	}
 	if (st != NULL && st->sess != NULL)
 		util_strlcpy(buf, st->sess->calling, len);
 }

@@ -1110,6 +1110,11 @@ pptp_calling_num(const struct link *l, char *buf, unsigned len)
 {
 	const struct pptp_state *st = l->dev_state;
 
+	/* `set link enable peer-as-calling`: the tunnel peer's address */
+	if (opt_enabled(&l->conf.options, LINK_OPT_PEER_AS_CALLING)) {
+		phys_sock_peer_addr(l, buf, len);
+		return;
+	}
 	if (st != NULL && st->ch != NULL)
 		util_strlcpy(buf, st->ch->calling, len);
 }

@@ -275,6 +275,11 @@ def test_l2tp_mschapv2_secret_hidden(ppp_lab):
     ping(ppp_lab.ns_b, SRV_TUN)
     dev = s.server.show("device", "link " + s.srv_link)
     assert "\tCalling number: 5551234\r\n" in dev, dev
+    # the Calling-Station-Id view (status page, /json): the number, or
+    # the tunnel peer with peer-as-calling
+    assert '"calling_num":"5551234"' in s.server.get("/json").text
+    s.server.cmds("link " + s.srv_link, "set link enable peer-as-calling")
+    assert '"calling_num":"%s"' % CLI_IP in s.server.get("/json").text
     assert "\tCalled number: 777\r\n" in dev, dev
     assert "\tSecret       : ******\r\n" in dev, dev
     assert "tun-Secret9" not in s.server.log_text()
