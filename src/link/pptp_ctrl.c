@@ -27,7 +27,9 @@
  *
  * Bad input (truncated or malformed control messages, a broken stream,
  * GRE for unknown calls) is dropped, counted and logged; a broken stream
- * ends only its own control connection.
+ * ends only its own control connection.  At most PPTP_HALF_OPEN_MAX
+ * accepted connections may wait for their Start-Control-Connection-
+ * Request (PPTP_REPLY_SEC each) against connection floods.
  */
 #include "pptp.h"
 
@@ -62,6 +64,7 @@
 #define PPTP_SPEED		10000000
 #define PPTP_CALL_SETUP_MS	30000	/* a call not up by then is dropped */
 #define PPTP_OOO_MS		100	/* wait this long for a missing packet */
+#define PPTP_HALF_OPEN_MAX	64	/* accepted, no Start-Control yet */
 
 enum pptp_cstate {
 	PPTP_CS_FREE, PPTP_CS_IDLE, PPTP_CS_WAIT_CTL_REPLY,
@@ -1496,6 +1499,20 @@ pptp_listener_event(int type, void *arg)
 	    SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
+	/* connection floods: a bounded number may wait for their SCCRQ */
+	{
+		unsigned n = 0;
+
+		for (cc = pptp_ccs; cc != NULL; cc = cc->next)
+			if (!cc->originated && cc->state == PPTP_CS_IDLE)
+				n++;
+		if (n >= PPTP_HALF_OPEN_MAX) {
+			log_msg(LG_PHYS2, "PPTP: too many connections in "
+			    "set-up, one refused");
+			close(fd);
+			return;
+		}
+	}
 	phys_sockaddr_parse(&ss, &a, &port);
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on,
 	    sizeof(on));

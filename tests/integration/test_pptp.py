@@ -297,6 +297,19 @@ def test_pptp_bad_input(ppp_lab):
                  b"\xff\x03\xc0\x21", (SRV_IP, 0))
     g.sendto(b"\x30\x01\x88\x0b\x00\xff\x00\x01", (SRV_IP, 0))
     g.sendto(b"\x00", (SRV_IP, 0))
+    # a connection flood that never says anything: bounded, harmless
+    flood = []
+    for i in range(100):
+        try:
+            f = ns_socket(ppp_lab.ns_b, socket.AF_INET, socket.SOCK_STREAM,
+                          bind=(BAD_IP, 0), connect=target, timeout=5)
+        except OSError:
+            continue
+        ppp_lab.sockets.append(f)
+        flood.append(f)
+    wait_for(lambda: "too many connections in set-up" in
+             s.server.log_text(), IO_TIMEOUT, "the set-up cap")
+    assert len([t for t in tunnels(s.server) if t[4] == "IDLE"]) <= 64
     ping(ppp_lab.ns_b, SRV_TUN)
     log = s.server.log_text()
     for what in ("bad control stream", "truncated control message",
