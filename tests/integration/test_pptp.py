@@ -13,7 +13,9 @@ client); with `disable outcall` it places Incoming-Call-Requests (the
 PAC role).  Sessions come up with CHAP-MD5 and MS-CHAPv2, carry ping and
 TCP over enhanced GRE (userland, raw IPPROTO_GRE socket); several calls
 share one control connection; teardown from either side (Call-Clear-
-Request / Call-Disconnect-Notify); windowing and always-ack.
+Request / Call-Disconnect-Notify); windowing and always-ack; a
+user-space relay (TCP proxy + raw GRE forwarder) drops 5% of the GRE
+packets each way and delays another 5% behind the next one.
 
 Bad input: a rogue TCP peer sends truncated and malformed control
 messages, a broken stream, calls before Start-Control-Connection, and
@@ -26,10 +28,12 @@ carry an expert error.
 """
 
 import os
+import random
 import re
 import socket
 import struct
 import subprocess
+import threading
 import time
 
 import pytest
@@ -257,7 +261,7 @@ def test_pptp_bad_input(ppp_lab):
     ping(ppp_lab.ns_b, SRV_TUN)
     target = (SRV_IP, cfg.port)
 
-    def rogue(data, expect_close=True):
+    def rogue(data):
         c = ns_socket(ppp_lab.ns_b, socket.AF_INET, socket.SOCK_STREAM,
                       bind=(BAD_IP, 0), connect=target, timeout=5)
         ppp_lab.sockets.append(c)
@@ -271,8 +275,11 @@ def test_pptp_bad_input(ppp_lab):
              ocrq(5), pmsg(99, b"\0" * 4), os.urandom(300)]
     socks = []
     for d in cases:
-        c = rogue(d)
-        c.shutdown(socket.SHUT_WR)
+        try:
+            c = rogue(d)
+            c.shutdown(socket.SHUT_WR)
+        except OSError:
+            continue            # the server was quicker to hang up
         socks.append(c)
     for c in socks:
         c.settimeout(5 * SLOWDOWN)
@@ -374,3 +381,124 @@ def test_pptp_daemon_exit_stops_connection(ppp_lab):
     s.client.stop()
     s.server.wait_log(r"recv StopCtrlConnRequest")
     wait_for(lambda: not tunnels(s.server), IO_TIMEOUT, "connection gone")
+
+
+class GreRelay:
+    """
+    A user-space PPTP relay in ns b at BAD_IP: the control connection is
+    proxied as is (TCP is reliable anyway); GRE is forwarded by a raw
+    socket with loss and reordering in each direction.  The client talks
+    to BAD_IP, the server sees BAD_IP as its peer.
+    """
+
+    def __init__(self, lab, target, loss=0.05, reorder=0.05, seed=11):
+        self.lab, self.target = lab, target
+        self.loss, self.reorder = loss, reorder
+        self.rnd = random.Random(seed)
+        self.stats = {"fwd": 0, "lost": 0, "reordered": 0}
+        self.stop_flag = False
+        self.lsock = ns_socket(lab.ns_b, socket.AF_INET, socket.SOCK_STREAM,
+                               bind=(BAD_IP, 0))
+        self.lsock.listen(4)
+        self.lsock.settimeout(0.2)
+        self.port = self.lsock.getsockname()[1]
+        with in_netns(lab.ns_b):
+            self.gre = socket.socket(socket.AF_INET, socket.SOCK_RAW, 47)
+        self.gre.bind((BAD_IP, 0))
+        self.gre.settimeout(0.2)
+        lab.sockets += [self.lsock, self.gre]
+        self.threads = [threading.Thread(target=self.accept_loop,
+                                         daemon=True),
+                        threading.Thread(target=self.gre_loop, daemon=True)]
+        for t in self.threads:
+            t.start()
+
+    def pump(self, a, b):
+        try:
+            while not self.stop_flag:
+                try:
+                    d = a.recv(65536)
+                except socket.timeout:
+                    continue
+                if not d:
+                    break
+                b.sendall(d)
+        except OSError:
+            pass
+        for s in (a, b):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def accept_loop(self):
+        while not self.stop_flag:
+            try:
+                c, _ = self.lsock.accept()
+            except (socket.timeout, OSError):
+                continue
+            u = ns_socket(self.lab.ns_b, socket.AF_INET, socket.SOCK_STREAM,
+                          bind=(BAD_IP, 0), connect=self.target)
+            c.settimeout(0.2)
+            u.settimeout(0.2)
+            self.lab.sockets += [c, u]
+            for x, y in ((c, u), (u, c)):
+                threading.Thread(target=self.pump, args=(x, y),
+                                 daemon=True).start()
+
+    def gre_loop(self):
+        held = {}
+        while not self.stop_flag:
+            try:
+                pkt = self.gre.recv(65536)
+            except (socket.timeout, OSError):
+                continue
+            ihl = (pkt[0] & 0x0f) * 4
+            src = socket.inet_ntoa(pkt[12:16])
+            if src == CLI_IP:
+                dst = SRV_IP
+            elif src == SRV_IP:
+                dst = CLI_IP
+            else:
+                continue            # our own forwarded packets
+            payload = pkt[ihl:]
+            x = self.rnd.random()
+            if x < self.loss:
+                self.stats["lost"] += 1
+                continue
+            if x < self.loss + self.reorder and dst not in held:
+                held[dst] = payload
+                self.stats["reordered"] += 1
+                continue
+            try:
+                self.gre.sendto(payload, (dst, 0))
+                if dst in held:
+                    self.gre.sendto(held.pop(dst), (dst, 0))
+            except OSError:
+                pass
+            self.stats["fwd"] += 1
+
+    def close(self):
+        self.stop_flag = True
+        for t in self.threads:
+            t.join(2)
+
+
+def test_pptp_lossy_gre_relay(ppp_lab):
+    """5% GRE loss + 5% reordering each way: the call and TCP survive."""
+    cfg = pptp_cfg()
+    relay = GreRelay(ppp_lab, (SRV_IP, cfg.port))
+    try:
+        conf = cfg.client_conf().replace(
+            "set pptp peer %s %d" % (SRV_IP, cfg.port),
+            "set pptp peer %s %d" % (BAD_IP, relay.port))
+        srv = ppp_lab.start_server(cfg)
+        cli = ppp_lab.daemon(ppp_lab.ns_b, "client", conf,
+                             cfg.client_secret(), "client").start()
+        wait_bundle_up(cli, "B", others=(srv,), timeout=SESSION_TIMEOUT * 3)
+        sent, got, n, _ = tcp_transfer(ppp_lab, MB // 4, timeout=120)
+        assert (sent, n) == (got, MB // 4)
+        assert relay.stats["lost"] > 0 and relay.stats["reordered"] > 0
+        assert established(srv)[0][2] == BAD_IP
+    finally:
+        relay.close()
