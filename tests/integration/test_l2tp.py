@@ -28,7 +28,6 @@ decodes them as L2TP (`-d udp.port==PORT,l2tp`) and no frame may be
 malformed or carry an expert error.
 """
 
-import hashlib
 import os
 import random
 import re
@@ -39,12 +38,10 @@ import subprocess
 import threading
 import time
 
-import pytest
-
 from conftest import IO_TIMEOUT, SLOWDOWN, startup_conf, wait_for
 from ppp_lab import (BAD_IP, CLI_IP, CLI_NAME, CLI_PASS, SRV_IP, SRV_TUN,
                      SESSION_TIMEOUT, Capture, Config, auth_link_lines,
-                     ipcp_opened, ns_socket, ping, tcp_transfer, wait_down,
+                     ipcp_opened, ns_socket, ping, tcp_transfer, tun_addrs,
                      ppp_lab)  # noqa: F401 (fixture)
 
 MB = 1 << 20
@@ -352,7 +349,7 @@ def test_l2tp_outcall(ppp_lab):
                                  "set l2tp disable dataseq"],
                    server_extra=["set l2tp enable length"])
     cap = L2tpCapture(ppp_lab, cfg.port)
-    s = ppp_lab.session(cfg)
+    ppp_lab.session(cfg)
     ping(ppp_lab.ns_b, SRV_TUN)
     cap.stop()
     cap.check()
@@ -490,6 +487,9 @@ def test_l2tp_lossy_relay(ppp_lab):
                            timeout=SESSION_TIMEOUT * 3)
         assert established(srv)[0][5] == 3
         # TCP retransmits over the lossy path; data must arrive intact
+        # the server's side of the bundle has its address too
+        wait_for(lambda: SRV_TUN in str(tun_addrs(ppp_lab.ns_a)),
+                 SESSION_TIMEOUT, "server tunnel address")
         sent, got, n, _ = tcp_transfer(ppp_lab, MB // 4, timeout=120)
         assert (sent, n) == (got, MB // 4)
         assert relay.stats["lost"] > 0 and relay.stats["reordered"] > 0

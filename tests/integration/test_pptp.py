@@ -34,14 +34,11 @@ import socket
 import struct
 import subprocess
 import threading
-import time
-
-import pytest
 
 from conftest import IO_TIMEOUT, SLOWDOWN, in_netns, startup_conf, wait_for
 from ppp_lab import (BAD_IP, CLI_IP, CLI_NAME, CLI_PASS, SRV_IP, SRV_TUN,
                      SESSION_TIMEOUT, Capture, Config, auth_link_lines,
-                     ipcp_opened, ns_socket, ping, tcp_transfer,
+                     ipcp_opened, ns_socket, ping, tcp_transfer, tun_addrs,
                      ppp_lab)  # noqa: F401 (fixture)
 
 MB = 1 << 20
@@ -496,6 +493,9 @@ def test_pptp_lossy_gre_relay(ppp_lab):
         cli = ppp_lab.daemon(ppp_lab.ns_b, "client", conf,
                              cfg.client_secret(), "client").start()
         wait_bundle_up(cli, "B", others=(srv,), timeout=SESSION_TIMEOUT * 3)
+        # the server's side of the bundle has its address too
+        wait_for(lambda: SRV_TUN in str(tun_addrs(ppp_lab.ns_a)),
+                 SESSION_TIMEOUT, "server tunnel address")
         sent, got, n, _ = tcp_transfer(ppp_lab, MB // 4, timeout=120)
         assert (sent, n) == (got, MB // 4)
         assert relay.stats["lost"] > 0 and relay.stats["reordered"] > 0
