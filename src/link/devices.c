@@ -411,27 +411,3 @@ phys_cmd_show_device(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 		l->type->show(ctx, l);
 	return CMD_OK;
 }
-
-/*
- * `show pptp` / `show l2tp`: the tunnel lists.  The control connections
- * arrive with the tunnel protocols; until then the lists are empty.
- */
-int
-pptp_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
-{
-	(void)ac;
-	(void)av;
-	(void)a;
-	cmd_printf(ctx, "Active PPTP tunnels:\n");
-	return CMD_OK;
-}
-
-int
-l2tp_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
-{
-	(void)ac;
-	(void)av;
-	(void)a;
-	cmd_printf(ctx, "Active L2TP tunnels:\n");
-	return CMD_OK;
-}

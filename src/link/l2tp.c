@@ -4,12 +4,11 @@
  *
  * Provides `set l2tp self|peer|hostname|pmask|secret|callingnum|callednum`
  * with the options outcall, hidden, length, dataseq and resolve-once, and
- * the L2TP block of `show device` (surface spec 4.6.2, 5.6).  The tunnel
- * and session control (l2tp_ctrl.c) and the kernel data path arrive with
- * the device work; the status part of the block is printed only when the
- * device is not DOWN.
+ * the L2TP block of `show device` (surface spec 4.6.2, 5.6).  Tunnels,
+ * sessions and the userland data path are in l2tp_ctrl.c; the status part
+ * of the block is printed only when the device is not DOWN.
  */
-#include "phys_sock.h"
+#include "l2tp.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,14 +21,6 @@
 
 #define L2TP_MTU		1600
 
-enum l2tp_opt {
-	L2TP_OPT_OUTCALL,	/* originate as LNS outgoing call (OCRQ) */
-	L2TP_OPT_HIDDEN,	/* hide AVPs (needs secret) */
-	L2TP_OPT_LENGTH,	/* Length field in data packets */
-	L2TP_OPT_DATASEQ,	/* Ns/Nr in data packets */
-	L2TP_OPT_RESOLVE_ONCE,	/* resolve the peer name only once */
-};
-
 static const struct opt_def l2tp_opts[] = {
 	{ "outcall", L2TP_OPT_OUTCALL, false },
 	{ "hidden", L2TP_OPT_HIDDEN, false },
@@ -37,17 +28,6 @@ static const struct opt_def l2tp_opts[] = {
 	{ "dataseq", L2TP_OPT_DATASEQ, false },
 	{ "resolve-once", L2TP_OPT_RESOLVE_ONCE, false },
 	{ NULL, 0, false },
-};
-
-/* Per-link settings (link->dev_conf); owned by the link. */
-struct l2tp_conf {
-	struct phys_ip_conf ip;	/* self 0 = 1701; peer port 0 = any */
-	char		hostname[256];	/* Host Name AVP; "" = system name */
-	char		pmask[256];	/* glob on the peer's Host Name */
-	char		secret[64];	/* tunnel secret */
-	char		callingnum[64];
-	char		callednum[64];
-	struct opt_set	options;
 };
 
 static void *
@@ -187,7 +167,8 @@ l2tp_show(struct cmd_ctx *ctx, const struct link *l)
 	cmd_printf(ctx, "L2TP options:\n");
 	opt_show(ctx, &c->options, l2tp_opts);
 	cmd_printf(ctx, "L2TP status:\n");
-	/* Tunnel and call fields follow once the device is not DOWN. */
+	if (l->state != PHYS_STATE_DOWN)
+		l2tp_show_status(ctx, l);
 }
 
 const struct phys_type phys_l2tp = {
@@ -204,4 +185,13 @@ const struct phys_type phys_l2tp = {
 	.conf_dup	= l2tp_conf_dup,
 	.conf_free	= phys_conf_free,
 	.show		= l2tp_show,
+	.peer_addr	= l2tp_peer_addr,
+	.calling_num	= l2tp_calling_num,
+	.called_num	= l2tp_called_num,
+	.open		= l2tp_open,
+	.close		= l2tp_close,
+	.send		= l2tp_send,
+	.listen		= l2tp_listen,
+	.shutdown	= l2tp_shutdown,
+	.self_addr	= l2tp_self_addr,
 };

@@ -127,8 +127,10 @@ phys_listener_get(struct phys_sock_kind *k, const struct phys_ip_conf *c,
 	char buf[INET6_ADDRSTRLEN];
 	int len, on = 1;
 
+	uint16_t port = c->self_port != 0 ? c->self_port : k->dflt_port;
+
 	for (ls = k->listeners; ls != NULL; ls = ls->next)
-		if (ls->port == c->self_port &&
+		if (ls->port == port &&
 		    phys_addr_equal(&ls->addr, &c->self_addr)) {
 			ls->refs++;
 			return ls;
@@ -136,7 +138,7 @@ phys_listener_get(struct phys_sock_kind *k, const struct phys_ip_conf *c,
 	ls = mem_alloc("phys", sizeof(*ls));
 	ls->kind = k;
 	ls->addr = c->self_addr;
-	ls->port = c->self_port;
+	ls->port = port;
 	len = phys_sockaddr(&ls->addr, ls->port, AF_INET, &ss);
 	ls->fd = socket(ss.ss_family, k->sotype | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, k->proto);
@@ -219,6 +221,7 @@ phys_sock_listen_sync(void *arg)
 	struct link *l;
 	struct phys_sock *s;
 	const struct phys_ip_conf *c;
+	uint16_t port;
 	bool want;
 	int i;
 
@@ -230,13 +233,13 @@ phys_sock_listen_sync(void *arg)
 		c = l->dev_conf;
 		want = s->want_listen && !l->dying &&
 		    opt_enabled(&l->conf.options, LINK_OPT_INCOMING);
-		if (want && c->self_port == 0) {
+		port = c->self_port != 0 ? c->self_port : k->dflt_port;
+		if (want && port == 0) {
 			log_msg(LG_ERR, "%s: Skipping link \"%s\" with "
 			    "undefined port number", k->skip_tag, l->name);
 			want = false;
 		}
-		if (s->lsn != NULL && (!want ||
-		    s->lsn->port != c->self_port ||
+		if (s->lsn != NULL && (!want || s->lsn->port != port ||
 		    !phys_addr_equal(&s->lsn->addr, &c->self_addr)))
 			phys_sock_unlisten(s);
 		if (want && s->lsn == NULL)

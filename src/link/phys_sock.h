@@ -142,6 +142,8 @@ struct phys_sock_kind {
 	/* SO_REUSEPORT too: per-call sockets bind to the same port */
 	bool			 reuseport;
 	int			 backlog;	/* > 0: listen() with it */
+	/* self port 0 listens here (l2tp 1701, pptp 1723); 0 = required */
+	uint16_t		 dflt_port;
 	event_cb		*on_readable;	/* a listener is readable */
 	const char		*on_readable_name; /* for `show events` */
 	/* l's dev_state, created on first use (never NULL) */

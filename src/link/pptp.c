@@ -5,11 +5,10 @@
  * Provides `set pptp self|peer|callingnum|callednum` with the options
  * outcall, delayed-ack, always-ack, resolve-once and windowing, and the
  * PPTP block of `show device` (surface spec 4.6.3, 5.6).  The control
- * connection (pptp_ctrl.c) and the GRE data path arrive with the device
- * work; the status part of the block is printed only when the device is
- * not DOWN.
+ * connections, calls and the GRE data path are in pptp_ctrl.c; the status
+ * part of the block is printed only when the device is not DOWN.
  */
-#include "phys_sock.h"
+#include "pptp.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,14 +21,6 @@
 
 #define PPTP_MTU		1532
 
-enum pptp_opt {
-	PPTP_OPT_OUTCALL,	/* originate Outgoing-Call-Request */
-	PPTP_OPT_DELAYED_ACK,	/* delayed GRE acks */
-	PPTP_OPT_ALWAYS_ACK,	/* ack in every data packet */
-	PPTP_OPT_RESOLVE_ONCE,	/* resolve the peer name only once */
-	PPTP_OPT_WINDOWING,	/* RFC 2637 windowing */
-};
-
 static const struct opt_def pptp_opts[] = {
 	{ "outcall", PPTP_OPT_OUTCALL, false },
 	{ "delayed-ack", PPTP_OPT_DELAYED_ACK, false },
@@ -37,14 +28,6 @@ static const struct opt_def pptp_opts[] = {
 	{ "resolve-once", PPTP_OPT_RESOLVE_ONCE, false },
 	{ "windowing", PPTP_OPT_WINDOWING, false },
 	{ NULL, 0, false },
-};
-
-/* Per-link settings (link->dev_conf); owned by the link. */
-struct pptp_conf {
-	struct phys_ip_conf ip;	/* self 0 = 1723; peer port 0 = any */
-	char		callingnum[64];
-	char		callednum[64];
-	struct opt_set	options;
 };
 
 static void *
@@ -148,7 +131,8 @@ pptp_show(struct cmd_ctx *ctx, const struct link *l)
 	cmd_printf(ctx, "PPTP options:\n");
 	opt_show(ctx, &c->options, pptp_opts);
 	cmd_printf(ctx, "PPTP status:\n");
-	/* Call fields follow once the device is not DOWN. */
+	if (l->state != PHYS_STATE_DOWN)
+		pptp_show_status(ctx, l);
 }
 
 const struct phys_type phys_pptp = {
@@ -165,4 +149,13 @@ const struct phys_type phys_pptp = {
 	.conf_dup	= pptp_conf_dup,
 	.conf_free	= phys_conf_free,
 	.show		= pptp_show,
+	.peer_addr	= pptp_peer_addr,
+	.calling_num	= pptp_calling_num,
+	.called_num	= pptp_called_num,
+	.open		= pptp_open,
+	.close		= pptp_close,
+	.send		= pptp_send,
+	.listen		= pptp_listen,
+	.shutdown	= pptp_shutdown,
+	.self_addr	= pptp_self_addr,
 };
