@@ -21,6 +21,7 @@
 #include "auth.h"
 #include "auth_proto.h"
 #include "extauth.h"
+#include "radius.h"
 
 #define AUTH_RETRIES		5	/* Request / Challenge sends */
 
@@ -81,6 +82,18 @@ struct auth_req {
 	char			 secret_path[PATH_MAX];
 	unsigned		 ext_timeout_ms;
 	struct extauth_request	 ext;
+	/* for RADIUS and PAM: what the peer sent */
+	struct radius_snap	*rad;		/* NULL: no radius-auth */
+	char			 pam_service[64];
+	char			 pam_confdir[PATH_MAX];
+	uint8_t			 chap_alg;	/* CHAP_ALG_* or 0 */
+	uint8_t			 chap_id;
+	uint8_t			 chal[16];
+	size_t			 chal_len;
+	uint8_t			 value[CHAP_MS_VAL_LEN];
+	size_t			 value_len;
+	uint8_t			 eap[1500];	/* EAP packet to proxy */
+	size_t			 eap_len;
 	/* result */
 	enum auth_status	 status;
 	enum auth_fail		 why_fail;
@@ -90,6 +103,9 @@ struct auth_req {
 	uint8_t			 nt_hash[16];
 	bool			 have_reply_message;
 	char			 mschap_error[128];
+	char			 mschap2_success[64];	/* RADIUS "S=..." */
+	bool			 have_ms_nt_key;	/* MS-CHAP-MPPE-Keys */
+	uint8_t			 ms_nt_key[16];
 	struct auth_data	 data;
 };
 
@@ -234,6 +250,22 @@ void	auth_random(uint8_t *buf, size_t len);
 unsigned auth_retry_ms(const struct auth_state *st);
 /* CHAP algorithm number of a negotiated protocol (0 when not CHAP). */
 uint8_t	auth_chap_alg(enum lcp_auth a);
+
+/*
+ * ---- radius.c ----
+ * radius_backend: the radius-auth backend (worker thread; r only).
+ */
+void	radius_backend(struct auth_req *r);
+
+/*
+ * ---- pam.c ----
+ * pam_backend: the pam-auth backend, PAP only (worker thread; r only).
+ * system_backend: system-auth through the shadow password (worker).
+ */
+void	pam_backend(struct auth_req *r);
+/* Copy the PAM service settings into r (loop thread). */
+void	pam_conf_fill(struct auth_req *r);
+void	system_backend(struct auth_req *r);
 
 /*
  * ---- pap.c ----

@@ -30,6 +30,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "../auth/acct.h"
 #include "../auth/auth.h"
 #include "../core/event.h"
 #include "../core/log.h"
@@ -986,6 +987,10 @@ iface_up_event(struct bund *b)
 		    b->name);
 	iface_timers_start(b);
 	iface_update_descr(b);
+	for (idx = 0; idx < MAX_LINKS_PER_BUND; idx++)	/* radius: acct */
+		if (b->links[idx] != NULL &&
+		    b->links[idx]->lcp.phase == PHASE_NETWORK)
+			acct_link_up(b->links[idx]);
 }
 
 /* The last protocol went down. */

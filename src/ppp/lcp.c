@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "../auth/acct.h"
 #include "../auth/auth.h"
 #include "../core/log.h"
 #include "../core/mbuf.h"
@@ -424,6 +425,8 @@ lcp_layer_down(struct fsm *f)
 	enum link_phase was = lcp->phase;
 
 	timer_stop(&lcp->echo_timer);
+	if (was == PHASE_NETWORK)
+		acct_link_down(l);	/* radius: Stop, before auth data goes */
 	lcp_new_phase(l, lcp_state_phase(f->state, PHASE_ESTABLISH));
 	auth_stop(l);
 	if (was == PHASE_NETWORK)

@@ -1,0 +1,144 @@
+/*
+ * pam.c - the pam-auth and system-auth backends (surface spec 4.5.2):
+ * PAP passwords checked through Linux-PAM (service `mpd` or `-m`) or
+ * against the system's shadow password database with crypt(3).  Both
+ * need the plaintext password, so other protocols fall through to the
+ * next backend, as in mpd5.  Worker threads only: PAM modules and NSS may
+ * block.
+ */
+#include "auth_local.h"
+
+#include <crypt.h>
+#include <security/pam_appl.h>
+#include <shadow.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/global.h"
+#include "../core/log.h"
+#include "../ppp/proto.h"
+#include "auth_proto.h"
+
+void
+pam_conf_fill(struct auth_req *r)
+{
+	util_strlcpy(r->pam_service, g_global.pam_service != NULL &&
+	    g_global.pam_service[0] != '\0' ? g_global.pam_service : "mpd",
+	    sizeof(r->pam_service));
+}
+
+/* The conversation: answer every prompt with the PAP password. */
+static int
+pam_conv_fn(int n, const struct pam_message **msg,
+    struct pam_response **resp, void *appdata)
+{
+	struct pam_response *rs;
+	int i;
+
+	if (n <= 0 || n > PAM_MAX_NUM_MSG)
+		return PAM_CONV_ERR;
+	rs = calloc((size_t)n, sizeof(*rs));
+	if (rs == NULL)
+		return PAM_BUF_ERR;
+	for (i = 0; i < n; i++) {
+		switch (msg[i]->msg_style) {
+		case PAM_PROMPT_ECHO_OFF:
+		case PAM_PROMPT_ECHO_ON:
+			rs[i].resp = strdup(appdata);
+			if (rs[i].resp == NULL)
+				goto fail;
+			break;
+		default:
+			break;
+		}
+	}
+	*resp = rs;
+	return PAM_SUCCESS;
+fail:
+	for (i = 0; i < n; i++)
+		free(rs[i].resp);
+	free(rs);
+	return PAM_BUF_ERR;
+}
+
+void
+pam_backend(struct auth_req *r)
+{
+	struct pam_conv conv = { pam_conv_fn, r->ext.password };
+	pam_handle_t *ph = NULL;
+	int rc;
+
+	log_msg(LG_AUTH, "[%s] AUTH: Trying PAM", r->lnk);
+	if (r->proto != PROTO_PAP) {
+		log_msg(LG_AUTH, "[%s] AUTH: PAM supports PAP only", r->lnk);
+		log_msg(LG_AUTH, "[%s] AUTH: PAM returned error", r->lnk);
+		return;
+	}
+	rc = pam_start(r->pam_service, r->authname, &conv, &ph);
+	if (rc != PAM_SUCCESS) {
+		log_msg(LG_ERR, "[%s] AUTH: PAM error: %s", r->lnk,
+		    pam_strerror(ph, rc));
+		log_msg(LG_AUTH, "[%s] AUTH: PAM returned error", r->lnk);
+		return;
+	}
+	if (r->ext.peer_addr[0] != '\0')
+		(void)pam_set_item(ph, PAM_RHOST, r->ext.peer_addr);
+	rc = pam_authenticate(ph, PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK);
+	if (rc == PAM_SUCCESS)
+		rc = pam_acct_mgmt(ph, PAM_SILENT);
+	if (rc == PAM_SUCCESS)
+		r->status = AUTH_STATUS_SUCCESS;
+	else {
+		log_msg(LG_AUTH, "[%s] AUTH: PAM error: %s", r->lnk,
+		    pam_strerror(ph, rc));
+		r->status = AUTH_STATUS_FAIL;
+		r->why_fail = rc == PAM_ACCT_EXPIRED ||
+		    rc == PAM_NEW_AUTHTOK_REQD ? AUTH_FAIL_ACCT_DISABLED :
+		    AUTH_FAIL_INVALID_LOGIN;
+	}
+	pam_end(ph, rc);
+	log_msg(LG_AUTH, "[%s] AUTH: PAM returned: %s", r->lnk,
+	    auth_status_text(r->status));
+}
+
+void
+system_backend(struct auth_req *r)
+{
+	struct spwd sp, *res = NULL;
+	struct crypt_data *cd;
+	char buf[1024];
+	const char *h;
+
+	log_msg(LG_AUTH, "[%s] AUTH: Trying SYSTEM", r->lnk);
+	if (r->proto != PROTO_PAP) {
+		log_msg(LG_AUTH, "[%s] AUTH: SYSTEM supports PAP only",
+		    r->lnk);
+		log_msg(LG_AUTH, "[%s] AUTH: SYSTEM returned error", r->lnk);
+		return;
+	}
+	if (getspnam_r(r->authname, &sp, buf, sizeof(buf), &res) != 0 ||
+	    res == NULL || res->sp_pwdp == NULL || res->sp_pwdp[0] == '\0' ||
+	    res->sp_pwdp[0] == '!' || res->sp_pwdp[0] == '*') {
+		log_msg(LG_AUTH, "[%s] AUTH: User \"%s\" not found in the "
+		    "systems database", r->lnk, r->authname);
+		r->status = AUTH_STATUS_FAIL;
+		r->why_fail = AUTH_FAIL_INVALID_LOGIN;
+		goto out;
+	}
+	cd = calloc(1, sizeof(*cd));
+	if (cd == NULL)
+		goto out;
+	h = crypt_r(r->ext.password, res->sp_pwdp, cd);
+	if (h != NULL && strcmp(h, res->sp_pwdp) == 0)
+		r->status = AUTH_STATUS_SUCCESS;
+	else {
+		r->status = AUTH_STATUS_FAIL;
+		r->why_fail = AUTH_FAIL_INVALID_LOGIN;
+	}
+	memset(cd, 0, sizeof(*cd));
+	free(cd);
+out:
+	memset(buf, 0, sizeof(buf));
+	log_msg(LG_AUTH, "[%s] AUTH: SYSTEM returned: %s", r->lnk,
+	    auth_status_text(r->status));
+}
