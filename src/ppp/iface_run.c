@@ -838,6 +838,25 @@ iface_timers_stop(struct iface_run *r)
 	timer_stop(&r->session_timer);
 }
 
+/*
+ * RADIUS CoA (radius helper): new AAA session / idle timeouts (-1 keeps
+ * the old value), the timers restart from now (surface spec 9.5).
+ */
+void
+iface_aaa_timers(struct bund *b, int session, int idle)
+{
+	struct iface_state *st = &b->iface;
+
+	if (session >= 0)
+		st->aaa_session = session;
+	if (idle >= 0)
+		st->aaa_idle = idle;
+	if (st->run == NULL || !st->up)
+		return;
+	iface_timers_stop(st->run);
+	iface_timers_start(b);
+}
+
 /* ---- dial-on-demand ---- */
 
 static void

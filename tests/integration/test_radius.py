@@ -28,7 +28,7 @@ import pytest
 
 from conftest import IO_TIMEOUT, SLOWDOWN, in_netns, wait_for
 from ppp_lab import (CLI_TUN, POOL_FIRST, POOL_LAST, SRV_TUN, Config,
-                     ns_socket, nsexec, tcp_transfer, tun_addrs, wait_down,
+                     ns_socket, nsexec, tcp_transfer, tun_addrs,
                      wait_session_up,
                      ppp_lab)  # noqa: F401 (fixture)
 from radius_lab import SECRET, FreeRadius
@@ -62,7 +62,7 @@ def radius_lines(servers=((AUTH_PORT, ACCT_PORT),), timeout=1, retries=2,
              "set auth enable radius-auth" + (" radius-acct" if acct else ""),
              "set radius timeout %d" % timeout,
              "set radius retries %d" % retries]
-    # newest first: the last line added is tried first
+    # servers are tried in the order given: mpd5 tries the newest first
     for a, c in reversed(servers):
         lines.append("set radius server 127.0.0.1 %s %d %d" % (SECRET, a, c))
     return lines + list(extra)
@@ -136,3 +136,156 @@ def test_reject(ppp_lab, radius):
     srv.wait_log(r"PAP: Reply message: go away")
     assert "ran out of backends" in srv.log_text()
     assert not tun_addrs(ppp_lab.ns_a)
+
+
+def radclient(lab, code, attrs, secret=SECRET, port=3799):
+    """radclient in the server's namespace; returns (rc, output)."""
+    p = subprocess.run(["ip", "netns", "exec", lab.ns_a, "radclient", "-x",
+                        "-r", "1", "-t", str(int(2 * SLOWDOWN)),
+                        "127.0.0.1:%d" % port, code, secret],
+                       input=attrs.encode(), stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=60)
+    return p.returncode, p.stdout.decode("latin-1")
+
+
+DAE = ["set radsrv peer 127.0.0.1 %s" % SECRET, "set radsrv open"]
+
+
+def test_session_timeout_and_accounting(ppp_lab, radius):
+    """Start / Interim / Stop with the counters of a measured transfer."""
+    s = ppp_lab.session(rad_config("radacct", "radpass5"))
+    nbytes = 3 << 20
+    sent, got, n, _ = tcp_transfer(ppp_lab, nbytes)
+    assert sent == got and n == nbytes
+    # an Interim-Update after the transfer (Acct-Interim-Interval 2)
+    wait_for(lambda: any(r.get("Acct-Status-Type") == "Interim-Update" and
+                         int(r.get("Acct-Input-Octets", 0)) >= nbytes
+                         for r in radius.detail_records()),
+             IO_TIMEOUT, "Interim-Update with the transfer")
+    link = s.server.show("link", "link " + s.srv_link)
+    s.client.cmds("link L", "close")
+    s.server.wait_log(r"\[%s\] Link: DOWN event" % s.srv_link)
+    wait_for(lambda: any(r.get("Acct-Status-Type") == "Stop"
+                         for r in radius.detail_records()),
+             IO_TIMEOUT, "Stop record")
+    recs = radius.detail_records()
+    kinds = [r["Acct-Status-Type"] for r in recs]
+    assert kinds[0] == "Start" and kinds[-1] == "Stop", kinds
+    start, stop = recs[0], recs[-1]
+    assert start["User-Name"] == "radacct"
+    assert start["Framed-IP-Address"].startswith("10.232."), start
+    assert start["Acct-Authentic"] == "RADIUS"
+    assert start["Acct-Session-Id"] == stop["Acct-Session-Id"]
+    assert start["NAS-Port-Type"] == "Virtual"
+    assert stop["Acct-Terminate-Cause"] == "User-Request", stop
+    inn = int(stop["Acct-Input-Octets"]) + \
+        (int(stop.get("Acct-Input-Gigawords", 0)) << 32)
+    # client -> server payload plus TCP/IP/PPP overhead (1500-byte MTU)
+    assert nbytes < inn < nbytes * 1.1, stop
+    # `show link` counters (taken just before the close) agree
+    shown = int(re.search(r"Input octets   : (\d+)", link).group(1))
+    assert abs(shown - inn) < 4096, (shown, inn)
+    assert int(stop["Acct-Input-Packets"]) > nbytes // 1500
+    assert int(stop["Acct-Output-Packets"]) > 0
+    assert int(stop["Acct-Session-Time"]) >= 1
+
+
+def test_session_timeout_enforced(ppp_lab, radius):
+    s = ppp_lab.session(rad_config("radshort", "radpass4"))
+    s.server.wait_log(r"\[%s\] IFACE: Session timeout" % s.srv_bundle,
+                      timeout=20 * SLOWDOWN)
+    s.server.wait_log(r"\[%s\] Link: DOWN event" % s.srv_link)
+    wait_for(lambda: any(r.get("Acct-Terminate-Cause") == "Session-Timeout"
+                         for r in radius.detail_records()),
+             IO_TIMEOUT, "Stop with Session-Timeout")
+
+
+def test_disconnect_and_naks(ppp_lab, radius):
+    s = ppp_lab.session(rad_config("radpap", "radpass1", extra=DAE))
+    # unknown session
+    rc, out = radclient(ppp_lab, "disconnect", 'User-Name = "nobody"\n')
+    assert "Disconnect-NAK" in out and "Session-Context-Not-Found" in out, out
+    # no identification attribute
+    rc, out = radclient(ppp_lab, "disconnect", 'Reply-Message = "x"\n')
+    assert "Disconnect-NAK" in out and "Missing-Attribute" in out, out
+    # Service-Type is refused
+    rc, out = radclient(ppp_lab, "coa", 'User-Name = "radpap"\n'
+                        'Service-Type = Authorize-Only\n')
+    assert "CoA-NAK" in out and "Unsupported-Service" in out, out
+    # wrong secret: silently discarded (RFC 5176 3.5), counted
+    rc, out = radclient(ppp_lab, "disconnect", 'User-Name = "radpap"\n',
+                        secret="wrong-secret")
+    assert rc != 0 and "Disconnect-ACK" not in out, out
+    out = s.server.show("radsrv")
+    assert re.search(r"Bad authentic\.: 1\r\n", out), out
+    # the session is still up; now end it
+    assert tun_addrs(ppp_lab.ns_b)
+    rc, out = radclient(ppp_lab, "disconnect",
+                        'User-Name = "radpap"\nAcct-Session-Id = "%s"\n'
+                        % session_id(s))
+    assert rc == 0 and "Received Disconnect-ACK" in out, out
+    s.server.wait_log(r"\[%s\] Link: DOWN event" % s.srv_link)
+    # disabled type: Administratively-Prohibited
+    s.server.cmds("set radsrv disable coa")
+    rc, out = radclient(ppp_lab, "coa", 'User-Name = "radpap"\n')
+    assert "CoA-NAK" in out and "Administratively-Prohibited" in out, out
+
+
+def session_id(s):
+    out = s.server.show("link", "link " + s.srv_link)
+    return re.search(r"Session Id     : (\S+)", out).group(1)
+
+
+def test_coa_session_timeout(ppp_lab, radius):
+    s = ppp_lab.session(rad_config("radpap", "radpass1", extra=DAE))
+    rc, out = radclient(ppp_lab, "coa", 'User-Name = "radpap"\n'
+                        'Session-Timeout = 3\n')
+    assert rc == 0 and "Received CoA-ACK" in out, out
+    out = s.server.show("auth", "link " + s.srv_link)
+    assert "\tSession-Timeout : 3\r\n" in out, out
+    s.server.wait_log(r"\[%s\] IFACE: Session timeout" % s.srv_bundle,
+                      timeout=20 * SLOWDOWN)
+    s.server.wait_log(r"\[%s\] Link: DOWN event" % s.srv_link)
+
+
+def test_failover_first_server_dead(ppp_lab, radius):
+    # the dead server (nothing listens on 21899) is tried first
+    s = ppp_lab.session(rad_config(
+        "radpap", "radpass1", servers=((21899, 21898),
+                                       (AUTH_PORT, ACCT_PORT))))
+    log = srv_log(s)
+    assert "RADIUS: server 127.0.0.1 21899 not responding" in log
+    assert "RAD_ACCESS_ACCEPT" in log
+    assert list(tun_addrs(ppp_lab.ns_b).values())[0][0] == FRAMED_IP
+
+
+def test_all_dead_then_spool(ppp_lab, radius):
+    cfg = rad_config("radpap", "radpass1")
+    s = ppp_lab.session(cfg)
+    wait_for(lambda: any(r.get("Acct-Status-Type") == "Start"
+                         for r in radius.detail_records()),
+             IO_TIMEOUT, "Start record")
+    radius.stop()
+    # the session ends while no server answers: Stop is spooled
+    s.client.cmds("link L", "close")
+    s.server.wait_log(r"\[%s\] Link: DOWN event" % s.srv_link)
+    s.server.wait_log(r"accounting STOP spooled", timeout=20 * SLOWDOWN)
+    # a new login fails: no server, internal disabled
+    mark = len(s.server.sink.messages())
+    s.client.cmds("link L", "open")
+    s.server.wait_log(r"AUTH: RADIUS returned error", timeout=20 * SLOWDOWN)
+    s.server.wait_log(r"ran out of backends", timeout=20 * SLOWDOWN)
+    # the server returns: the spooled Stop is delivered
+    s.client.cmds("link L", "close")
+    radius.start()
+    s.server.wait_log(r"spooled accounting STOP delivered",
+                      timeout=30 * SLOWDOWN)
+    recs = radius.detail_records()
+    stops = [r for r in recs if r.get("Acct-Status-Type") == "Stop"]
+    assert stops and int(stops[0].get("Acct-Delay-Time", "0")) > 0, stops
+    out = s.server.show("radius", "link L")
+    assert re.search(r"Acct spooled   : [1-9]", out), out
+    assert re.search(r"Acct delivered : [1-9]", out), out
+    assert re.search(r"Acct waiting   : 0\r\n", out), out
+    assert "RAD_ACCESS_ACCEPT" not in "\n".join(
+        s.server.sink.messages()[mark:])
