@@ -289,3 +289,151 @@ def test_all_dead_then_spool(ppp_lab, radius):
     assert re.search(r"Acct waiting   : 0\r\n", out), out
     assert "RAD_ACCESS_ACCEPT" not in "\n".join(
         s.server.sink.messages()[mark:])
+
+
+FAKE_PORT = 21950
+
+
+def rad_attr(t, v):
+    return bytes([t, len(v) + 2]) + v
+
+
+def rad_reply(code, rid, req_auth, attrs, secret=SECRET):
+    length = 20 + len(attrs)
+    hdr = struct.pack(">BBH", code, rid, length)
+    auth = hashlib.md5(hdr + req_auth + attrs + secret.encode()).digest()
+    return hdr + auth + attrs
+
+
+def fake_server(lab, stop):
+    """
+    A RADIUS 'server' answering every Access-Request with a burst of bad
+    replies first, then a valid Access-Accept.  Returns the thread.
+    """
+    import threading
+    sock = ns_socket(lab.ns_a, socket.AF_INET, socket.SOCK_DGRAM,
+                     bind=("127.0.0.1", FAKE_PORT), timeout=0.2)
+    lab.sockets.append(sock)
+
+    def run():
+        while not stop.is_set():
+            try:
+                data, peer = sock.recvfrom(4096)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            if len(data) < 20 or data[0] != 1:
+                continue
+            rid, ra = data[1], data[4:20]
+            good_attrs = rad_attr(8, socket.inet_aton(FRAMED_IP))
+            good = rad_reply(2, rid, ra, good_attrs)
+            bad = [
+                good[:10],                                   # truncated
+                good[:2] + struct.pack(">H", 200) + good[4:],  # length > dgram
+                rad_reply(2, rid, ra, b"\x08\x01\x00\x00\x00\x00"),  # len 1
+                rad_reply(2, rid, ra, b"\x08\xf0" + b"\x00" * 4),  # oversized
+                rad_reply(2, (rid + 1) & 0xff, ra, good_attrs),  # wrong id
+                rad_reply(5, rid, ra, good_attrs),           # wrong code
+                good[:4] + os.urandom(16) + good[20:],        # bad auth
+                rad_reply(2, rid, ra, good_attrs, secret="other"),
+                b"\x02" + bytes([rid]) + b"\x00\x14" + b"\x00" * 4000,
+            ]
+            for b in bad:
+                sock.sendto(b, peer)
+            time.sleep(0.05)
+            sock.sendto(good, peer)
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    return t
+
+
+def test_bad_replies_and_radsrv_flood(ppp_lab, radius):
+    import threading
+    stop = threading.Event()
+    fake_server(ppp_lab, stop)
+    try:
+        s = ppp_lab.session(rad_config(
+            "radpap", "radpass1", servers=((FAKE_PORT, 0),), acct=False,
+            extra=DAE + ["set radius timeout 3"]))
+    finally:
+        stop.set()
+    assert list(tun_addrs(ppp_lab.ns_b).values())[0][0] == FRAMED_IP
+    out = s.server.show("radius", "link " + s.srv_link)
+    counts = dict(re.findall(r"\t([A-Z][\w .]+?)\s*: (\d+)\r\n", out))
+    assert int(counts["Malformed"]) >= 4, out
+    assert int(counts["Wrong id"]) >= 1, out
+    assert int(counts["Wrong code"]) >= 1, out
+    assert int(counts["Bad authentic."]) >= 2, out
+    # a flood of garbage and forged requests at the DAE port
+    fl = ns_socket(ppp_lab.ns_a, socket.AF_INET, socket.SOCK_DGRAM)
+    ppp_lab.sockets.append(fl)
+    rnd = __import__("random").Random(8)
+    for i in range(3000):
+        kind = i % 4
+        if kind == 0:
+            pkt = bytes(rnd.getrandbits(8) for _ in range(rnd.randint(0, 60)))
+        elif kind == 1:      # well formed, forged authenticator
+            attrs = rad_attr(1, b"radpap")
+            pkt = struct.pack(">BBH", 40, i & 0xff, 20 + len(attrs)) + \
+                os.urandom(16) + attrs
+        elif kind == 2:      # truncated attribute
+            pkt = struct.pack(">BBH", 43, i & 0xff, 24) + b"\x00" * 16 + \
+                b"\x01\x09ab"
+        else:                # unexpected code
+            pkt = struct.pack(">BBH", 2, i & 0xff, 20) + b"\x00" * 16
+        fl.sendto(pkt, ("127.0.0.1", 3799))
+        if i % 50 == 49:
+            time.sleep(0.01)     # stay below the socket buffer
+    wait_for(lambda: int(re.search(r"Received      : (\d+)",
+                                   s.server.show("radsrv")).group(1))
+             >= 2900, IO_TIMEOUT, "radsrv to read the flood")
+    out = s.server.show("radsrv")
+    assert re.search(r"Bad authentic\.: 7\d\d\r\n", out), out
+    assert re.search(r"Malformed     : \d{4}\r\n", out), out
+    assert re.search(r"ACKs sent     : 0\r\n", out), out
+    # the session and the DAE server still work
+    rc, out = radclient(ppp_lab, "coa", 'User-Name = "radpap"\n'
+                        'Idle-Timeout = 600\n')
+    assert rc == 0 and "Received CoA-ACK" in out, out
+    assert tun_addrs(ppp_lab.ns_b)
+
+
+def test_pam_pwdfile(ppp_lab):
+    """pam-auth through a private PAM service using pam_pwdfile."""
+    from ppp_lab import NsMpd
+    svc = "mpdtest-%d" % os.getpid()
+    pamfile = "/etc/pam.d/" + svc
+    pwd = os.path.join(ppp_lab.workdir, "passwd")
+    h = subprocess.run(["openssl", "passwd", "-6", "pampass1"],
+                       stdout=subprocess.PIPE, check=True).stdout.decode()
+    with open(pwd, "w") as f:
+        f.write("pamuser:%s\n" % h.strip())
+    with open(pamfile, "w") as f:
+        f.write("auth    required  pam_pwdfile.so pwdfile=%s\n"
+                "account required  pam_permit.so\n" % pwd)
+    try:
+        cfg = Config(auth="pap", client_name="pamuser",
+                     client_password="pampass1",
+                     server_extra=["set auth disable internal",
+                                   "set auth enable pam-auth"])
+        d = os.path.join(ppp_lab.workdir, "server")
+        m = NsMpd(ppp_lab.ns_a, d, conf=cfg.server_conf(),
+                  secret=cfg.server_secret(), label="server",
+                  args=("-m", svc))
+        ppp_lab.daemons.append(m)
+        m.start()
+        cli = ppp_lab.start_client(cfg)
+        from ppp_lab import Session
+        s = Session(ppp_lab, cfg, m, cli)
+        wait_session_up(s)
+        assert "AUTH: PAM returned: authenticated" in m.log_text()
+        # a wrong password is refused by PAM
+        cli.cmds("link L", "close")
+        m.wait_log(r"\[%s\] Link: DOWN event" % s.srv_link)
+        cli.cmds("link L", "set auth password wrong", "open")
+        m.wait_log(r"AUTH: PAM error: Authentication failure")
+        m.wait_log(r"PAP: Auth return status: failed")
+    finally:
+        os.unlink(pamfile)
