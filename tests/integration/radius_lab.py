@@ -19,6 +19,8 @@ import time
 from conftest import wait_for
 
 SECRET = "rad-Secret9"
+DICT_MPD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                        "..", "conf", "dictionary.mpd")
 
 SITE = """server mpdtest {
 listen {
@@ -105,6 +107,10 @@ class FreeRadius:
             open(os.path.join(raddb, "sites-enabled", "mpdtest"), "w").write(
                 SITE.replace("@AUTH@", str(auth_port))
                 .replace("@ACCT@", str(acct_port)))
+            # mpd5's vendor dictionary (conf/dictionary.mpd)
+            shutil.copy(DICT_MPD, os.path.join(raddb, "dictionary.mpd"))
+            with open(os.path.join(raddb, "dictionary"), "a") as f:
+                f.write("\n$INCLUDE dictionary.mpd\n")
             open(os.path.join(raddb, "clients.conf"), "w").write(
                 CLIENTS.replace("@SECRET@", secret))
         open(os.path.join(raddb, "mods-config", "files", "authorize"),
@@ -155,7 +161,7 @@ class FreeRadius:
         for block in re.split(r"\n\s*\n", self.detail_text()):
             rec = {}
             for line in block.split("\n"):
-                m = re.match(r"\s+([\w-]+) = (.*)$", line)
+                m = re.match(r"\s+([\w:.-]+) = (.*)$", line)
                 if m:
                     v = m.group(2).strip()
                     if v.startswith('"') and v.endswith('"'):

@@ -27,7 +27,7 @@ import hashlib
 import pytest
 
 from conftest import IO_TIMEOUT, SLOWDOWN, in_netns, wait_for
-from ppp_lab import (CLI_TUN, POOL_FIRST, POOL_LAST, SRV_TUN, Config,
+from ppp_lab import (CLI_NAME, CLI_PASS, CLI_TUN, POOL_FIRST, POOL_LAST, SRV_TUN, Config,
                      ns_socket, nsexec, tcp_transfer, tun_addrs,
                      wait_session_up,
                      ppp_lab)  # noqa: F401 (fixture)
@@ -51,9 +51,11 @@ radshort Cleartext-Password := "radpass4"
         Session-Timeout = 4
 radacct Cleartext-Password := "radpass5"
         Acct-Interim-Interval = 2
+%s     Cleartext-Password := "%s"
+        Framed-IP-Address = 10.232.3.11
 rejectme Auth-Type := Reject
         Reply-Message = "go away"
-""" % FRAMED_IP
+""" % (FRAMED_IP, CLI_NAME, CLI_PASS)
 
 
 def radius_lines(servers=((AUTH_PORT, ACCT_PORT),), timeout=1, retries=2,
@@ -118,8 +120,9 @@ def test_chap_framed_pool(ppp_lab, radius):
     assert "RAD_ACCESS_ACCEPT" in srv_log(s)
 
 
-def test_mschapv2_mppe_keys(ppp_lab, radius):
-    s = ppp_lab.session(rad_config("radms", "radpass3", auth="chap-msv2"))
+@pytest.mark.parametrize("proto", ["chap-msv2", "chap-msv1"])
+def test_mschap_mppe_keys(ppp_lab, radius, proto):
+    s = ppp_lab.session(rad_config("radms", "radpass3", auth=proto))
     assert list(tun_addrs(ppp_lab.ns_b).values())[0][0] == "10.232.3.9"
     # the authenticator's Success carried FreeRADIUS's S= string: the
     # client verified it (else it would have failed the login)
@@ -437,3 +440,41 @@ def test_pam_pwdfile(ppp_lab):
         m.wait_log(r"PAP: Auth return status: failed")
     finally:
         os.unlink(pamfile)
+
+
+def test_pppoe_mschapv2_accounting(ppp_lab, radius):
+    """PPPoE: MS-CHAPv2 through RADIUS, Calling-Station-Id = peer MAC."""
+    import test_pppoe as tp
+    srv = ppp_lab.daemon(ppp_lab.ns_a, "server", tp.server_conf(
+        auth="chap-msv2", extra=radius_lines()), tp.SERVER_SECRET,
+        "server").start()
+    cli = tp.start_client(ppp_lab, auth="chap-msv2")
+    b, lnk = tp.wait_pppoe_session(ppp_lab, srv, cli)
+    assert list(tun_addrs(ppp_lab.ns_b).values())[0][0] == "10.232.3.11"
+    out = srv.show("auth", "link " + lnk)
+    assert "\tMPPE Keys       : yes\r\n" in out, out
+    mac = ip_link_mac(ppp_lab.ns_b, "vB")
+    wait_for(lambda: any(r.get("Acct-Status-Type") == "Start"
+                         for r in radius.detail_records()),
+             IO_TIMEOUT, "Start record")
+    start = [r for r in radius.detail_records()
+             if r.get("Acct-Status-Type") == "Start"][0]
+    assert start["NAS-Port-Type"] == "Ethernet", start
+    # mpd5's vendor attributes, named by conf/dictionary.mpd
+    assert start["mpd-link"] == lnk and start["mpd-bundle"] == b, start
+    assert start["mpd-iface"].startswith("ng"), start
+    assert start["Tunnel-Medium-Type:0"] == "IEEE-802" or \
+        start.get("Tunnel-Medium-Type") == "IEEE-802", start
+    assert mac.replace(":", "").lower() in \
+        start["Calling-Station-Id"].replace(":", "").replace("-", "") \
+        .replace(".", "").lower(), (mac, start)
+    cli.cmds("link C", "close")
+    wait_for(lambda: any(r.get("Acct-Status-Type") == "Stop"
+                         for r in radius.detail_records()),
+             IO_TIMEOUT, "Stop record")
+
+
+def ip_link_mac(ns, dev):
+    from ppp_lab import ip
+    out = ip("-n", ns, "link", "show", dev)
+    return re.search(r"link/ether (\S+)", out).group(1)
