@@ -464,7 +464,8 @@ rad_mppe_key_decrypt(const uint8_t *val, size_t len, const char *secret,
 	int rc = -1;
 
 	/* salt (high bit set) + at least one 16-octet block */
-	if (len < 2 + 16 || (len - 2) % 16 != 0 || !(val[0] & 0x80))
+	if (len < 2 + 16 || (len - 2) % 16 != 0 || !(val[0] & 0x80) ||
+	    len - 2 > sizeof(plain))
 		return -1;
 	n = len - 2;
 	memcpy(first, req_auth, 16);
