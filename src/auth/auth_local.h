@@ -104,6 +104,7 @@ struct auth_req {
 	bool			 have_reply_message;
 	char			 mschap_error[128];
 	char			 mschap2_success[64];	/* RADIUS "S=..." */
+	uint8_t			 rad_code;	/* RADIUS answer, 0 none */
 	bool			 have_ms_nt_key;	/* MS-CHAP-MPPE-Keys */
 	uint8_t			 ms_nt_key[16];
 	struct auth_data	 data;
@@ -315,5 +316,7 @@ void	chap_server_finish(struct auth_state *st, struct auth_req *req);
 void	eap_start_server(struct auth_state *st);
 void	eap_input(struct auth_state *st, const uint8_t *pkt, size_t len);
 void	eap_stop(struct auth_state *st);
+/* The RADIUS answer to a relayed Response (radius-proxy). */
+void	eap_proxy_finish(struct auth_state *st, struct auth_req *req);
 
 #endif /* MPD_AUTH_AUTH_LOCAL_H */

@@ -755,6 +755,11 @@ backend_work(void *arg)
 	struct auth_req *r = arg;
 
 	log_msg(LG_AUTH2, "[%s] AUTH: Thread started", r->lnk);
+	if (r->proto == PROTO_EAP && r->eap_len > 0) {
+		/* EAP radius-proxy: RADIUS decides alone (spec 4.5.2) */
+		radius_backend(r);
+		return;
+	}
 	if (r->options & (1u << AUTH_OPT_EXT_AUTH)) {
 		backend_external(r);
 		if (r->status == AUTH_STATUS_SUCCESS ||
@@ -795,6 +800,8 @@ backend_finish(struct auth_state *st, struct auth_req *r)
 {
 	if (r->proto == PROTO_PAP)
 		pap_server_finish(st, r);
+	else if (r->proto == PROTO_EAP && r->eap_len > 0)
+		eap_proxy_finish(st, r);
 	else
 		chap_server_finish(st, r);
 }

@@ -503,6 +503,16 @@ radius_backend(struct auth_req *r)
 		log_msg(LG_AUTH, "[%s] AUTH: RADIUS returned error", r->lnk);
 		goto out;
 	}
+	r->rad_code = y->code;
+	if (r->proto == PROTO_EAP && r->eap_len > 0) {
+		/* radius-proxy: the server's EAP packet goes to the peer */
+		r->eap_len = y->eap_len <= sizeof(r->eap) ? y->eap_len : 0;
+		memcpy(r->eap, y->eap, r->eap_len);
+		if (r->eap_len == 0)
+			r->eap_len = 1;		/* still a proxy answer */
+		memcpy(r->data.state, y->state, y->state_len);
+		r->data.state_len = y->state_len;
+	}
 	switch (y->code) {
 	case RAD_ACCESS_ACCEPT:
 		log_msg(LG_RADIUS, "[%s] RADIUS: rec'd RAD_ACCESS_ACCEPT for "
@@ -526,9 +536,10 @@ radius_backend(struct auth_req *r)
 		break;
 	default:
 		log_msg(LG_RADIUS, "[%s] RADIUS: rec'd RAD_ACCESS_CHALLENGE "
-		    "for user \"%s\": not supported here", r->lnk,
-		    r->authname);
-		r->status = AUTH_STATUS_FAIL;
+		    "for user \"%s\"", r->lnk, r->authname);
+		/* only EAP continues; a Challenge to PAP/CHAP fails */
+		r->status = r->proto == PROTO_EAP ? AUTH_STATUS_UNDEF :
+		    AUTH_STATUS_FAIL;
 		r->why_fail = AUTH_FAIL_INVALID_LOGIN;
 		break;
 	}

@@ -37,6 +37,9 @@ authorize {
   preprocess
   chap
   mschap
+  eap {
+    ok = return
+  }
   files
   pap
 }
@@ -49,6 +52,9 @@ authenticate {
   }
   Auth-Type MS-CHAP {
     mschap
+  }
+  Auth-Type EAP {
+    eap
   }
 }
 preacct {
@@ -64,6 +70,18 @@ post-auth {
     attr_filter.access_reject
   }
 }
+}
+"""
+
+# EAP with MD5-Challenge only (no certificates needed)
+EAP_MOD = """eap {
+  default_eap_type = md5
+  timer_expire = 60
+  ignore_unknown_eap_types = no
+  cisco_accounting_username_bug = no
+  max_sessions = 4096
+  md5 {
+  }
 }
 """
 
@@ -104,6 +122,7 @@ class FreeRadius:
             eap = os.path.join(raddb, "mods-enabled", "eap")
             if os.path.lexists(eap):
                 os.unlink(eap)
+            open(eap, "w").write(EAP_MOD)
             open(os.path.join(raddb, "sites-enabled", "mpdtest"), "w").write(
                 SITE.replace("@AUTH@", str(auth_port))
                 .replace("@ACCT@", str(acct_port)))

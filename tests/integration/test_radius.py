@@ -478,3 +478,23 @@ def ip_link_mac(ns, dev):
     from ppp_lab import ip
     out = ip("-n", ns, "link", "show", dev)
     return re.search(r"link/ether (\S+)", out).group(1)
+
+
+def test_eap_radius_proxy(ppp_lab, radius):
+    """EAP relayed to FreeRADIUS (RFC 3579): Identity, then EAP-MD5."""
+    cfg = Config(auth="eap-md5", client_name="radpap",
+                 client_password="radpass1",
+                 server_extra=radius_lines(acct=False) +
+                 ["set eap disable md5", "set eap enable radius-proxy"])
+    s = ppp_lab.session(cfg)
+    log = srv_log(s)
+    assert "EAP: relaying Identity to RADIUS" in log
+    assert "EAP: relaying MD5" in log
+    assert "RAD_ACCESS_CHALLENGE" in log and "RAD_ACCESS_ACCEPT" in log
+    assert list(tun_addrs(ppp_lab.ns_b).values())[0][0] == FRAMED_IP
+    # a wrong password: FreeRADIUS rejects, the peer gets EAP Failure
+    s.client.cmds("link L", "close")
+    s.server.wait_log(r"\[%s\] Link: DOWN event" % s.srv_link)
+    s.client.cmds("link L", "set auth password wrong", "open")
+    s.server.wait_log(r"RAD_ACCESS_REJECT")
+    s.client.wait_log(r"EAP: rec'd FAILURE")
