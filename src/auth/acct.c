@@ -69,9 +69,15 @@ struct acct_rec {
 	uint64_t		 in_octets, in_pkts, out_octets, out_pkts;
 	uint32_t		 session_time;
 	int			 term_cause;
+	char			 term_reason[100];
+	bool			 want_radius;
+	bool			 want_ext;
+	char			 ext_script[128];
+	unsigned		 ext_timeout_ms;
 	bool			 mandatory;
 	/* result */
-	bool			 ok;
+	bool			 ok;		/* RADIUS answered (or none) */
+	bool			 ext_failed;
 	int			 drop_user;
 	int			 tries;
 	struct acct_rec		*next;
@@ -125,7 +131,8 @@ acct_find(const struct link *l)
 static bool
 acct_wanted(const struct link *l)
 {
-	return opt_enabled(&l->auth.options, AUTH_OPT_RADIUS_ACCT);
+	return opt_enabled(&l->auth.options, AUTH_OPT_RADIUS_ACCT) ||
+	    opt_enabled(&l->auth.options, AUTH_OPT_EXT_ACCT);
 }
 
 /* Snapshot of the link for a record (loop thread). */
@@ -153,9 +160,17 @@ acct_rec_new(struct acct_sess *s, int type)
 		phys_calling_num(l, x->calling, sizeof(x->calling));
 		phys_called_num(l, x->called, sizeof(x->called));
 		phys_peer_addr(l, x->peer_addr, sizeof(x->peer_addr));
+		phys_self_addr(l, x->self_addr, sizeof(x->self_addr));
 	}
 	util_strlcpy(x->peer_ident, l->peer_ident[0] != '\0' ? l->peer_ident :
 	    l->lcp.peer.ident, sizeof(x->peer_ident));
+	r->want_radius = opt_enabled(&l->auth.options, AUTH_OPT_RADIUS_ACCT);
+	r->want_ext = opt_enabled(&l->auth.options, AUTH_OPT_EXT_ACCT);
+	util_strlcpy(r->ext_script, l->auth.extacct_script,
+	    sizeof(r->ext_script));
+	r->ext_timeout_ms = (unsigned)(l->auth.timeout > 0 ? l->auth.timeout :
+	    40) * 1000u;
+	util_strlcpy(r->term_reason, l->down_reason, sizeof(r->term_reason));
 	util_strlcpy(r->user, ad->authname[0] != '\0' ? ad->authname :
 	    l->peer_authname, sizeof(r->user));
 	r->class_len = ad->class_len;
@@ -259,14 +274,132 @@ acct_type_name(int t)
 	    "UPDATE";
 }
 
+/* Append "NAME:value" (value cut at a line break); false when full. */
+static bool
+ext_put(char *buf, size_t cap, size_t *o, const char *name, const char *val)
+{
+	int n = snprintf(buf + *o, cap - *o, "%s:%.*s\n", name,
+	    (int)strcspn(val, "\r\n"), val);
+
+	if (n < 0 || (size_t)n >= cap - *o)
+		return false;
+	*o += (size_t)n;
+	return true;
+}
+
+/* The ext-acct request text (spec 9.2, in that order); 0 if too long. */
+static size_t
+acct_ext_request(const struct acct_rec *r, char *buf, size_t cap)
+{
+	const struct extauth_request *x = &r->x;
+	char n1[24], n2[24], n3[24], ip[INET_ADDRSTRLEN];
+	size_t o = 0;
+	bool ok = true;
+
+	snprintf(n1, sizeof(n1), "%d", r->iface_index);
+	snprintf(n2, sizeof(n2), "%d", x->nas_port);
+	snprintf(n3, sizeof(n3), "%d", r->link_count);
+	inet_ntop(AF_INET, &r->framed_ip, ip, sizeof(ip));
+	ok &= ext_put(buf, cap, &o, "ACCT_STATUS_TYPE",
+	    acct_type_name(r->type));
+	ok &= ext_put(buf, cap, &o, "ACCT_SESSION_ID", x->session_id);
+	ok &= ext_put(buf, cap, &o, "ACCT_MULTI_SESSION_ID", r->msession_id);
+	ok &= ext_put(buf, cap, &o, "USER_NAME", r->user);
+	ok &= ext_put(buf, cap, &o, "IFACE", r->iface);
+	ok &= ext_put(buf, cap, &o, "IFACE_INDEX", n1);
+	ok &= ext_put(buf, cap, &o, "BUNDLE", r->bundle);
+	ok &= ext_put(buf, cap, &o, "LINK", x->link);
+	ok &= ext_put(buf, cap, &o, "NAS_PORT", n2);
+	ok &= ext_put(buf, cap, &o, "NAS_PORT_TYPE", x->nas_port_type);
+	ok &= ext_put(buf, cap, &o, "ACCT_LINK_COUNT", n3);
+	ok &= ext_put(buf, cap, &o, "CALLING_STATION_ID", x->calling);
+	ok &= ext_put(buf, cap, &o, "CALLED_STATION_ID", x->called);
+	ok &= ext_put(buf, cap, &o, "SELF_NAME", x->self_name);
+	ok &= ext_put(buf, cap, &o, "PEER_NAME", x->peer_name);
+	ok &= ext_put(buf, cap, &o, "SELF_ADDR", x->self_addr);
+	ok &= ext_put(buf, cap, &o, "PEER_ADDR", x->peer_addr);
+	ok &= ext_put(buf, cap, &o, "PEER_PORT", x->peer_port);
+	ok &= ext_put(buf, cap, &o, "PEER_MAC_ADDR", x->peer_mac);
+	ok &= ext_put(buf, cap, &o, "PEER_IFACE", x->peer_iface);
+	ok &= ext_put(buf, cap, &o, "PEER_IDENT", x->peer_ident);
+	ok &= ext_put(buf, cap, &o, "FRAMED_IP_ADDRESS", ip);
+	if (r->type == RAD_ACCT_STOP)
+		ok &= ext_put(buf, cap, &o, "ACCT_TERMINATE_CAUSE",
+		    r->term_reason);
+	if (r->type != RAD_ACCT_START) {
+		char v[24];
+
+		snprintf(v, sizeof(v), "%u", r->session_time);
+		ok &= ext_put(buf, cap, &o, "ACCT_SESSION_TIME", v);
+		snprintf(v, sizeof(v), "%llu",
+		    (unsigned long long)r->in_octets);
+		ok &= ext_put(buf, cap, &o, "ACCT_INPUT_OCTETS", v);
+		snprintf(v, sizeof(v), "%llu", (unsigned long long)r->in_pkts);
+		ok &= ext_put(buf, cap, &o, "ACCT_INPUT_PACKETS", v);
+		snprintf(v, sizeof(v), "%llu",
+		    (unsigned long long)r->out_octets);
+		ok &= ext_put(buf, cap, &o, "ACCT_OUTPUT_OCTETS", v);
+		snprintf(v, sizeof(v), "%llu",
+		    (unsigned long long)r->out_pkts);
+		ok &= ext_put(buf, cap, &o, "ACCT_OUTPUT_PACKETS", v);
+	}
+	if (!ok || o + 1 >= cap)
+		return 0;
+	buf[o++] = '\n';
+	buf[o] = '\0';
+	return o;
+}
+
+/* ext-acct (worker thread): false when the script failed. */
+static bool
+acct_ext_run(struct acct_rec *r)
+{
+	char req[4096], *reply, *line, *save = NULL;
+	size_t len;
+	int n;
+
+	if (r->ext_script[0] == '\0') {
+		log_msg(LG_ERR, "[%s] Ext-acct: Script not specified!", r->lnk);
+		return false;
+	}
+	len = acct_ext_request(r, req, sizeof(req));
+	if (len == 0)
+		return false;
+	reply = malloc(EXTAUTH_MAX_REPLY + 1);
+	if (reply == NULL)
+		return false;
+	n = extauth_exchange(r->ext_script, r->user, req, len,
+	    r->ext_timeout_ms, reply, "acct", r->lnk);
+	for (line = n >= 0 ? strtok_r(reply, "\n", &save) : NULL;
+	    line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "MPD_DROP_USER:", 14) == 0 &&
+		    atoi(line + 14) != 0)
+			r->drop_user = 1;
+	}
+	free(reply);
+	return n >= 0;
+}
+
 /* Deliver one record (worker thread; r only). */
 static void
 acct_work(void *arg)
 {
 	struct acct_rec *r = arg;
-	struct radius_answer *ans = malloc(sizeof(*ans));
-	struct rad_reply *y = malloc(sizeof(*y));
+	struct radius_answer *ans;
+	struct rad_reply *y;
+	bool ext_ok = true;
 
+	/* the script runs once; RADIUS is retried from the spool */
+	if (r->want_ext && r->tries == 0) {
+		ext_ok = acct_ext_run(r);
+		r->ext_failed = !ext_ok;
+	}
+	if (!r->want_radius) {
+		r->ok = true;		/* nothing to spool */
+		return;
+	}
+	ans = malloc(sizeof(*ans));
+	y = malloc(sizeof(*y));
 	if (ans == NULL || y == NULL)
 		goto out;
 	log_msg(LG_RADIUS, "[%s] RADIUS: Sending accounting %s for user "
@@ -279,7 +412,7 @@ acct_work(void *arg)
 	}
 	r->ok = true;
 	if (rad_parse_reply(ans->pkt, ans->len, ans->secret, ans->req_auth,
-	    y) == 0)
+	    y) == 0 && y->mpd_drop_user != 0)
 		r->drop_user = y->mpd_drop_user;
 out:
 	free(ans);
@@ -296,7 +429,7 @@ acct_done(void *arg)
 	spool_job = 0;
 	if (l != NULL && l->serial != r->serial)
 		l = NULL;
-	if (r->mandatory && !r->ok && l != NULL) {
+	if (r->mandatory && (!r->ok || r->ext_failed) && l != NULL) {
 		log_msg(LG_AUTH, "[%s] ACCT: Accounting START failed, closing "
 		    "the link (acct-mandatory)", r->lnk);
 		link_close(l, "Protocol error");

@@ -498,3 +498,44 @@ def test_eap_radius_proxy(ppp_lab, radius):
     s.client.cmds("link L", "set auth password wrong", "open")
     s.server.wait_log(r"RAD_ACCESS_REJECT")
     s.client.wait_log(r"EAP: rec'd FAILURE")
+
+
+EXTACCT = r"""#!/bin/sh
+# records the request; asks to drop the user on its first UPDATE
+req=$(sed '/^$/q')
+printf '%s\n====\n' "$req" >> "@OUT@"
+case "$req" in
+*ACCT_STATUS_TYPE:UPDATE*) printf 'MPD_DROP_USER:1\n\n' ;;
+*) printf '\n' ;;
+esac
+"""
+
+
+def test_ext_acct_script(ppp_lab):
+    """ext-acct: START / UPDATE / STOP requests; MPD_DROP_USER closes."""
+    out = os.path.join(ppp_lab.workdir, "acct.out")
+    script = os.path.join(ppp_lab.workdir, "acct.sh")
+    with open(script, "w") as f:
+        f.write(EXTACCT.replace("@OUT@", out))
+    os.chmod(script, 0o755)
+    s = ppp_lab.session(Config(auth="pap", server_extra=[
+        "set auth enable ext-acct", "set auth extacct-script " + script,
+        "set auth acct-update 2"]))
+    s.server.wait_log(r"\[%s\] Link: DOWN event" % s.srv_link,
+                      timeout=20 * SLOWDOWN)
+    wait_for(lambda: os.path.exists(out) and
+             open(out).read().count("====") >= 3, IO_TIMEOUT,
+             "three ext-acct requests")
+    reqs = [dict(l.split(":", 1) for l in r.strip().split("\n") if ":" in l)
+            for r in open(out).read().split("====") if r.strip()]
+    assert [r["ACCT_STATUS_TYPE"] for r in reqs[:3]] == \
+        ["START", "UPDATE", "STOP"], reqs
+    start, upd, stop = reqs[:3]
+    assert list(start)[:4] == ["ACCT_STATUS_TYPE", "ACCT_SESSION_ID",
+                               "ACCT_MULTI_SESSION_ID", "USER_NAME"], start
+    assert start["USER_NAME"] == CLI_NAME and start["LINK"] == s.srv_link
+    assert start["FRAMED_IP_ADDRESS"] == CLI_TUN, start
+    assert "ACCT_INPUT_OCTETS" not in start
+    assert int(upd["ACCT_INPUT_OCTETS"]) >= 0 and "ACCT_SESSION_TIME" in upd
+    assert stop["ACCT_TERMINATE_CAUSE"] == "Manual", stop
+    assert int(stop["ACCT_SESSION_TIME"]) >= 2, stop
