@@ -539,3 +539,16 @@ def test_ext_acct_script(ppp_lab):
     assert int(upd["ACCT_INPUT_OCTETS"]) >= 0 and "ACCT_SESSION_TIME" in upd
     assert stop["ACCT_TERMINATE_CAUSE"] == "Manual", stop
     assert int(stop["ACCT_SESSION_TIME"]) >= 2, stop
+
+
+def test_shutdown_sends_stop(ppp_lab, radius):
+    """SIGTERM: the Stop (Admin-Reboot) reaches the server before exit."""
+    s = ppp_lab.session(rad_config("radpap", "radpass1"))
+    wait_for(lambda: any(r.get("Acct-Status-Type") == "Start"
+                         for r in radius.detail_records()),
+             IO_TIMEOUT, "Start record")
+    s.server.stop()
+    stops = [r for r in radius.detail_records()
+             if r.get("Acct-Status-Type") == "Stop"]
+    assert stops and stops[0]["Acct-Terminate-Cause"] == "Admin-Reboot", \
+        radius.detail_records()
