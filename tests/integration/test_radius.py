@@ -308,7 +308,23 @@ def rad_reply(code, rid, req_auth, attrs, secret=SECRET):
     return hdr + auth + attrs
 
 
-def fake_server(lab, stop):
+def msg_auth_ok(pkt, secret=SECRET):
+    """The request carries a valid Message-Authenticator (RFC 3579 3.2)."""
+    import hmac
+    off = 20
+    while off + 2 <= len(pkt):
+        t, ln = pkt[off], pkt[off + 1]
+        if ln < 2:
+            return False
+        if t == 80 and ln == 18:
+            z = pkt[:off + 2] + b"\0" * 16 + pkt[off + 18:]
+            mac = hmac.new(secret.encode(), z, hashlib.md5).digest()
+            return mac == pkt[off + 2:off + 18]
+        off += ln
+    return False
+
+
+def fake_server(lab, stop, seen):
     """
     A RADIUS 'server' answering every Access-Request with a burst of bad
     replies first, then a valid Access-Accept.  Returns the thread.
@@ -328,6 +344,9 @@ def fake_server(lab, stop):
                 return
             if len(data) < 20 or data[0] != 1:
                 continue
+            if not msg_auth_ok(data):
+                continue          # `set radius enable message-authentic`
+            seen.append(data)
             rid, ra = data[1], data[4:20]
             good_attrs = rad_attr(8, socket.inet_aton(FRAMED_IP))
             good = rad_reply(2, rid, ra, good_attrs)
@@ -355,13 +374,16 @@ def fake_server(lab, stop):
 def test_bad_replies_and_radsrv_flood(ppp_lab, radius):
     import threading
     stop = threading.Event()
-    fake_server(ppp_lab, stop)
+    seen = []
+    fake_server(ppp_lab, stop, seen)
     try:
         s = ppp_lab.session(rad_config(
             "radpap", "radpass1", servers=((FAKE_PORT, 0),), acct=False,
-            extra=DAE + ["set radius timeout 3"]))
+            extra=DAE + ["set radius timeout 3",
+                         "set radius enable message-authentic"]))
     finally:
         stop.set()
+    assert seen, "no request with a valid Message-Authenticator"
     assert list(tun_addrs(ppp_lab.ns_b).values())[0][0] == FRAMED_IP
     out = s.server.show("radius", "link " + s.srv_link)
     counts = dict(re.findall(r"\t([A-Z][\w .]+?)\s*: (\d+)\r\n", out))
