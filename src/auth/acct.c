@@ -38,6 +38,7 @@
 
 struct acct_sess {
 	struct link	*l;
+	int		 link_id;
 	uint64_t	 serial;
 	time_t		 start;		/* monotonic */
 	uint64_t	 base_in_octets, base_in_frames;
@@ -509,11 +510,22 @@ acct_queue(struct acct_rec *r)
 static void
 acct_interim(void *arg)
 {
-	struct acct_sess *s = arg;
-	struct link *l = s->l;
-	uint64_t din = l->in_octets - s->last_in;
-	uint64_t dout = l->out_octets - s->last_out;
+	struct acct_sess *s = arg, **pp;
+	struct link *l = link_by_id(s->link_id);
+	uint64_t din, dout;
 
+	if (l != s->l || l->serial != s->serial) {
+		/* the link went away without leaving the Network phase */
+		for (pp = &acct_sessions; *pp != NULL; pp = &(*pp)->next)
+			if (*pp == s) {
+				*pp = s->next;
+				break;
+			}
+		mem_free(s);
+		return;
+	}
+	din = l->in_octets - s->last_in;
+	dout = l->out_octets - s->last_out;
 	timer_start(&s->interim);
 	/* skipped only when both deltas are below their limits (spec) */
 	if (s->lim_in > 0 && s->lim_out > 0 && din < s->lim_in &&
@@ -546,6 +558,7 @@ acct_link_up(struct link *l)
 	ad = auth_result(l);
 	s = mem_alloc("acct", sizeof(*s));
 	s->l = l;
+	s->link_id = l->id;
 	s->serial = l->serial;
 	s->start = event_now_sec();
 	s->base_in_octets = l->in_octets;
