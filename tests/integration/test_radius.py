@@ -574,3 +574,14 @@ def test_shutdown_sends_stop(ppp_lab, radius):
              if r.get("Acct-Status-Type") == "Stop"]
     assert stops and stops[0]["Acct-Terminate-Cause"] == "Admin-Reboot", \
         radius.detail_records()
+
+
+def test_acct_mandatory_start_fails(ppp_lab):
+    """Local login, accounting to a dead server: acct-mandatory closes."""
+    s = ppp_lab.session(Config(auth="pap", server_extra=[
+        "set auth enable radius-acct", "set radius timeout 1",
+        "set radius retries 1",
+        "set radius server 127.0.0.1 %s 21899 21898" % SECRET]))
+    s.server.wait_log(r"\[%s\] ACCT: Accounting START failed, closing the "
+                      r"link" % s.srv_link, timeout=20 * SLOWDOWN)
+    s.server.wait_log(r"\[%s\] Link: DOWN event" % s.srv_link)
