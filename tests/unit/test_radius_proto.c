@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
+#include "auth/acct.h"
 #include "auth/radius_proto.h"
 
 static size_t
@@ -290,6 +291,27 @@ test_builder_limits(void **state)
 	assert_int_equal(rad_put_password(&p, "s", (char *)big), -1);
 }
 
+/* Acct-Terminate-Cause from the down reason (spec 9.3) */
+static void
+test_terminate_cause(void **state)
+{
+	(void)state;
+	assert_int_equal(acct_terminate_cause(NULL), 10);
+	assert_int_equal(acct_terminate_cause(""), 10);
+	assert_int_equal(acct_terminate_cause("Manual"), 6);
+	assert_int_equal(acct_terminate_cause("Peer disconnect"), 1);
+	assert_int_equal(acct_terminate_cause("Admin shutdown"), 7);
+	assert_int_equal(acct_terminate_cause("Fatal shutdown"), 11);
+	assert_int_equal(acct_terminate_cause("Idle timeout"), 4);
+	assert_int_equal(acct_terminate_cause("Session timeout"), 5);
+	assert_int_equal(acct_terminate_cause("Dropped"), 2);
+	assert_int_equal(acct_terminate_cause("Echo timeout"), 3);
+	assert_int_equal(acct_terminate_cause("Protocol error"), 15);
+	assert_int_equal(acct_terminate_cause("Login failed:x"), 17);
+	assert_int_equal(acct_terminate_cause("Decreased demand"), 12);
+	assert_int_equal(acct_terminate_cause("something else"), 8);
+}
+
 int
 main(void)
 {
@@ -301,6 +323,7 @@ main(void)
 		cmocka_unit_test(test_reply_attributes),
 		cmocka_unit_test(test_dae_requests),
 		cmocka_unit_test(test_builder_limits),
+		cmocka_unit_test(test_terminate_cause),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
