@@ -201,7 +201,7 @@ rad_wait(int fd, const struct rad_pkt *p, const char *secret, int ms,
 			continue;
 		}
 		if (rad_verify_response(buf, (size_t)plen, p->buf + 4, secret,
-		    false) < 0) {
+		    p->reply_msg_auth) < 0) {
 			STAT_INC(bad_authenticator);
 			log_msg(LG_RADIUS, "[%s] RADIUS: reply from %s with "
 			    "bad authenticator ignored", lnk, host);
@@ -372,6 +372,8 @@ rad_build_access(struct rad_pkt *p, const char *secret, void *arg)
 	} else if (r->proto == PROTO_EAP && r->eap_len > 0) {
 		rad_put_split(p, RAD_EAP_MESSAGE, r->eap, r->eap_len);
 		rad_put_msg_auth(p);
+		/* RFC 3579 3.2: answers with EAP-Message carry one too */
+		p->reply_msg_auth = true;
 	} else {
 		switch (r->chap_alg) {
 		case CHAP_ALG_MD5:

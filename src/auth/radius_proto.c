@@ -67,6 +67,7 @@ rad_pkt_init(struct rad_pkt *p, uint8_t code, uint8_t id,
 	p->len = RAD_HDR_LEN;
 	p->msg_auth_off = 0;
 	p->overflow = false;
+	p->reply_msg_auth = false;
 }
 
 int

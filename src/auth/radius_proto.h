@@ -105,6 +105,7 @@ struct rad_pkt {
 	size_t		len;
 	size_t		msg_auth_off;	/* value offset of Message-Auth, 0 */
 	bool		overflow;	/* an attribute did not fit */
+	bool		reply_msg_auth;	/* the answer must carry one (EAP) */
 };
 
 /* Start a packet: code, identifier, authenticator (NULL = zeros). */
