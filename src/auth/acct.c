@@ -162,6 +162,9 @@ acct_rec_new(struct acct_sess *s, int type)
 		phys_called_num(l, x->called, sizeof(x->called));
 		phys_peer_addr(l, x->peer_addr, sizeof(x->peer_addr));
 		phys_self_addr(l, x->self_addr, sizeof(x->self_addr));
+		phys_self_name(l, x->self_name, sizeof(x->self_name));
+		phys_peer_name(l, x->peer_name, sizeof(x->peer_name));
+		phys_peer_iface(l, x->peer_iface, sizeof(x->peer_iface));
 	}
 	util_strlcpy(x->peer_ident, l->peer_ident[0] != '\0' ? l->peer_ident :
 	    l->lcp.peer.ident, sizeof(x->peer_ident));

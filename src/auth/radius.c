@@ -347,6 +347,15 @@ radius_put_common(struct rad_pkt *p, const struct radius_snap *s,
 	if (x->peer_ident[0] != '\0')
 		rad_put_vsa_str(p, RAD_VENDOR_MPD, RAD_MPD_PEER_IDENT,
 		    x->peer_ident);
+	if (strcmp(t, "pppoe") == 0) {
+		/* the relay's tags (RFC 4679) */
+		if (x->self_name[0] != '\0')
+			rad_put_vsa_str(p, RAD_VENDOR_DSL_FORUM,
+			    RAD_DSL_AGENT_CIRCUIT_ID, x->self_name);
+		if (x->peer_name[0] != '\0')
+			rad_put_vsa_str(p, RAD_VENDOR_DSL_FORUM,
+			    RAD_DSL_AGENT_REMOTE_ID, x->peer_name);
+	}
 	if (strcmp(t, "pptp") == 0 || strcmp(t, "l2tp") == 0)
 		rad_put_int(p, RAD_TUNNEL_TYPE, strcmp(t, "pptp") == 0 ?
 		    1 : 3);

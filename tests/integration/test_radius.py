@@ -482,6 +482,7 @@ def test_pppoe_mschapv2_accounting(ppp_lab, radius):
     start = [r for r in radius.detail_records()
              if r.get("Acct-Status-Type") == "Start"][0]
     assert start["NAS-Port-Type"] == "Ethernet", start
+    assert start["NAS-Port-Id"] == "vA", start
     # mpd5's vendor attributes, named by conf/dictionary.mpd
     assert start["mpd-link"] == lnk and start["mpd-bundle"] == b, start
     assert start["mpd-iface"].startswith("ng"), start

@@ -17,6 +17,8 @@
 #include <cmocka.h>
 
 #include "auth/acct.h"
+#include "auth/extauth.h"
+#include "auth/radius.h"
 #include "auth/radius_proto.h"
 
 static size_t
@@ -312,6 +314,79 @@ test_terminate_cause(void **state)
 	assert_int_equal(acct_terminate_cause("something else"), 8);
 }
 
+/* The attributes of every request (spec 9.3), for a PPPoE link */
+static void
+test_common_attributes(void **state)
+{
+	static struct radius_snap sn;
+	static struct extauth_request x;
+	struct rad_pkt p;
+	struct rad_iter it;
+	const uint8_t *v, *sv;
+	size_t vl, svl;
+	uint32_t vendor;
+	uint8_t t, st;
+	int seen = 0, n;
+
+	(void)state;
+	snprintf(sn.identifier, sizeof(sn.identifier), "nas1");
+	inet_pton(AF_INET, "192.0.2.1", &sn.me);
+	snprintf(x.session_id, sizeof(x.session_id), "123-L-1");
+	snprintf(x.link, sizeof(x.link), "L-1");
+	snprintf(x.nas_port_type, sizeof(x.nas_port_type), "pppoe");
+	snprintf(x.calling, sizeof(x.calling), "00:11:22:33:44:55");
+	snprintf(x.self_name, sizeof(x.self_name), "circuit 7");
+	snprintf(x.peer_name, sizeof(x.peer_name), "remote 9");
+	snprintf(x.peer_iface, sizeof(x.peer_iface), "eth1");
+	x.nas_port = 1;
+	rad_pkt_init(&p, RAD_ACCESS_REQUEST, 1, NULL);
+	assert_int_equal(radius_put_common(&p, &sn, &x), 0);
+	n = rad_finish_request(&p, "s");
+	assert_true(n > 0);
+	rad_iter_init(&it, p.buf, (size_t)n);
+	while (rad_iter_next(&it, &t, &v, &vl) == 1) {
+		switch (t) {
+		case RAD_NAS_PORT_TYPE:
+			assert_int_equal(v[3], 15);	/* Ethernet */
+			seen |= 1;
+			break;
+		case RAD_TUNNEL_MEDIUM_TYPE:
+			assert_int_equal(v[3], 6);	/* IEEE-802 */
+			seen |= 2;
+			break;
+		case RAD_NAS_PORT_ID:
+			assert_memory_equal(v, "eth1", 4);
+			seen |= 4;
+			break;
+		case RAD_VENDOR_SPECIFIC:
+			assert_int_equal(rad_vsa_parse(v, vl, &vendor, &st, &sv,
+			    &svl), 0);
+			if (vendor == RAD_VENDOR_DSL_FORUM &&
+			    st == RAD_DSL_AGENT_CIRCUIT_ID) {
+				assert_memory_equal(sv, "circuit 7", 9);
+				seen |= 8;
+			}
+			if (vendor == RAD_VENDOR_DSL_FORUM &&
+			    st == RAD_DSL_AGENT_REMOTE_ID)
+				seen |= 16;
+			if (vendor == RAD_VENDOR_MPD && st == RAD_MPD_LINK)
+				seen |= 32;
+			break;
+		case RAD_NAS_IP_ADDRESS:
+		case RAD_NAS_IDENTIFIER:
+		case RAD_CALLING_STATION_ID:
+			seen |= 64;
+			break;
+		case RAD_TUNNEL_TYPE:
+			fail_msg("Tunnel-Type is only for PPTP/L2TP");
+			break;
+		default:
+			break;
+		}
+	}
+	assert_int_equal(seen, 127);
+}
+
 int
 main(void)
 {
@@ -324,6 +399,7 @@ main(void)
 		cmocka_unit_test(test_dae_requests),
 		cmocka_unit_test(test_builder_limits),
 		cmocka_unit_test(test_terminate_cause),
+		cmocka_unit_test(test_common_attributes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
