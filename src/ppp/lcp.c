@@ -257,6 +257,10 @@ lcp_enter_network(struct link *l)
 	/* A connection that got this far resets the redial count (mpd5). */
 	l->num_redial = 0;
 	bund_join(l);
+	/* radius: a link joining a bundle that is already up (multilink) */
+	if (l->bund != NULL && l->bund->iface.up && !l->bund->iface.dod &&
+	    l->lcp.phase == PHASE_NETWORK)
+		acct_link_up(l);
 }
 
 /* End of the Authenticate phase (see lcp.h). */
