@@ -166,6 +166,7 @@ acct_rec_new(struct acct_sess *s, int type)
 		phys_peer_name(l, x->peer_name, sizeof(x->peer_name));
 		phys_peer_iface(l, x->peer_iface, sizeof(x->peer_iface));
 	}
+	x->originated = l->originated;
 	util_strlcpy(x->peer_ident, l->peer_ident[0] != '\0' ? l->peer_ident :
 	    l->lcp.peer.ident, sizeof(x->peer_ident));
 	r->want_radius = opt_enabled(&l->auth.options, AUTH_OPT_RADIUS_ACCT);

@@ -654,6 +654,7 @@ auth_req_new(struct auth_state *st, uint16_t proto, enum lcp_auth alg,
 		phys_peer_name(l, x->peer_name, sizeof(x->peer_name));
 		phys_peer_iface(l, x->peer_iface, sizeof(x->peer_iface));
 	}
+	x->originated = l->originated;
 	util_strlcpy(x->peer_ident, l->peer_ident[0] != '\0' ? l->peer_ident :
 	    l->lcp.peer.ident, sizeof(x->peer_ident));
 	if (r->options & (1u << AUTH_OPT_RADIUS_AUTH)) {

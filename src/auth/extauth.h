@@ -47,6 +47,7 @@ struct extauth_request {
 	char		peer_mac[32];
 	char		peer_iface[32];
 	char		peer_ident[64];
+	bool		originated;	/* we placed the call (RADIUS only) */
 };
 
 struct extauth_reply {

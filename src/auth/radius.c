@@ -362,9 +362,23 @@ radius_put_common(struct rad_pkt *p, const struct radius_snap *s,
 	if (strcmp(t, "pppoe") == 0)
 		rad_put_int(p, RAD_TUNNEL_MEDIUM_TYPE, 6);
 	else if (strcmp(t, "pptp") == 0 || strcmp(t, "l2tp") == 0 ||
-	    strcmp(t, "tcp") == 0 || strcmp(t, "udp") == 0)
+	    strcmp(t, "tcp") == 0 || strcmp(t, "udp") == 0) {
 		rad_put_int(p, RAD_TUNNEL_MEDIUM_TYPE,
 		    strchr(x->peer_addr, ':') != NULL ? 2 : 1);
+		/* the server end is the peer when we placed the call */
+		if (x->self_addr[0] != '\0' && x->peer_addr[0] != '\0') {
+			rad_put_str(p, RAD_TUNNEL_SERVER_ENDPOINT,
+			    x->originated ? x->peer_addr : x->self_addr);
+			rad_put_str(p, RAD_TUNNEL_CLIENT_ENDPOINT,
+			    x->originated ? x->self_addr : x->peer_addr);
+		}
+		if (x->self_name[0] != '\0' && x->peer_name[0] != '\0') {
+			rad_put_str(p, RAD_TUNNEL_SERVER_AUTH_ID,
+			    x->originated ? x->peer_name : x->self_name);
+			rad_put_str(p, RAD_TUNNEL_CLIENT_AUTH_ID,
+			    x->originated ? x->self_name : x->peer_name);
+		}
+	}
 	return p->overflow ? -1 : 0;
 }
 

@@ -180,6 +180,10 @@ def test_session_timeout_and_accounting(ppp_lab, radius):
     assert start["Acct-Authentic"] == "RADIUS"
     assert start["Acct-Session-Id"] == stop["Acct-Session-Id"]
     assert start["NAS-Port-Type"] == "Virtual"
+    # outer addresses: the server (callee) is the tunnel server end
+    from ppp_lab import SRV_IP, CLI_IP
+    assert start["Tunnel-Server-Endpoint:0"].startswith(SRV_IP), start
+    assert start["Tunnel-Client-Endpoint:0"].startswith(CLI_IP), start
     assert stop["Acct-Terminate-Cause"] == "User-Request", stop
     inn = int(stop["Acct-Input-Octets"]) + \
         (int(stop.get("Acct-Input-Gigawords", 0)) << 32)
