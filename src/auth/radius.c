@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +217,64 @@ rad_wait(int fd, const struct rad_pkt *p, const char *secret, int ms,
 	}
 }
 
+/*
+ * Servers that let a whole request time out are skipped for
+ * RAD_DEAD_MS by later requests, as long as another server of the list
+ * is alive, so a dead primary doesn't cost every login timeout x retries
+ * of a worker thread.  When every server is marked, all are tried.
+ */
+#define RAD_DEAD_MS	30000
+#define RAD_DEAD_SLOTS	32
+
+static struct {
+	char		host[64];
+	uint16_t	port;
+	uint64_t	until;		/* monotonic ms */
+} rad_dead[RAD_DEAD_SLOTS];
+static pthread_mutex_t rad_dead_mtx = PTHREAD_MUTEX_INITIALIZER;
+
+static bool
+rad_is_dead(const char *host, uint16_t port)
+{
+	uint64_t now = event_now_ms();
+	bool dead = false;
+	int i;
+
+	pthread_mutex_lock(&rad_dead_mtx);
+	for (i = 0; i < RAD_DEAD_SLOTS; i++)
+		if (rad_dead[i].port == port && rad_dead[i].until > now &&
+		    strncmp(rad_dead[i].host, host, sizeof(rad_dead[i].host)) ==
+		    0)
+			dead = true;
+	pthread_mutex_unlock(&rad_dead_mtx);
+	return dead;
+}
+
+static void
+rad_mark(const char *host, uint16_t port, bool dead)
+{
+	uint64_t now = event_now_ms();
+	int i, slot = -1;
+
+	pthread_mutex_lock(&rad_dead_mtx);
+	for (i = 0; i < RAD_DEAD_SLOTS; i++) {
+		if (rad_dead[i].port == port && strncmp(rad_dead[i].host,
+		    host, sizeof(rad_dead[i].host)) == 0) {
+			slot = i;
+			break;
+		}
+		if (slot < 0 && rad_dead[i].until <= now)
+			slot = i;
+	}
+	if (slot >= 0 && (dead || rad_dead[slot].port == port)) {
+		util_strlcpy(rad_dead[slot].host, host,
+		    sizeof(rad_dead[slot].host));
+		rad_dead[slot].port = port;
+		rad_dead[slot].until = dead ? now + RAD_DEAD_MS : 0;
+	}
+	pthread_mutex_unlock(&rad_dead_mtx);
+}
+
 static uint8_t
 rad_next_id(void)
 {
@@ -231,12 +290,21 @@ radius_send(const struct radius_snap *s, uint8_t code, radius_build_fn *build,
 	static struct rad_pkt zero_pkt;
 	struct rad_pkt *p;
 	uint8_t auth[16];
-	int i, try, fd, rc = -1, r;
+	int i, try, fd, rc = -1, r, alive = 0;
 
 	p = malloc(sizeof(*p));
 	if (p == NULL)
 		return -1;
 	*p = zero_pkt;
+	/* are there live servers to prefer over those marked dead? */
+	for (i = 0; i < s->nservers; i++) {
+		const struct radius_snap_server *sv = &s->servers[i];
+		uint16_t port = code == RAD_ACCESS_REQUEST ? sv->auth_port :
+		    sv->acct_port;
+
+		if (port != 0 && !rad_is_dead(sv->host, port))
+			alive++;
+	}
 	for (i = 0; i < s->nservers && rc < 0; i++) {
 		const struct radius_snap_server *sv = &s->servers[i];
 		uint16_t port = code == RAD_ACCESS_REQUEST ? sv->auth_port :
@@ -244,6 +312,12 @@ radius_send(const struct radius_snap *s, uint8_t code, radius_build_fn *build,
 
 		if (port == 0)
 			continue;
+		if (alive > 0 && rad_is_dead(sv->host, port)) {
+			log_msg(LG_RADIUS2, "[%s] RADIUS: skipping server %s %u "
+			    "(not responding lately)", lnk, sv->host,
+			    (unsigned)port);
+			continue;
+		}
 		if (worker_should_stop())
 			break;
 		fd = rad_connect(s, sv->host, port);
@@ -290,6 +364,8 @@ radius_send(const struct radius_snap *s, uint8_t code, radius_build_fn *build,
 			}
 		}
 		close(fd);
+		if (!worker_should_stop())
+			rad_mark(sv->host, port, rc < 0);
 		if (rc < 0) {
 			STAT_INC(timeouts);
 			log_msg(LG_RADIUS, "[%s] RADIUS: server %s %u not "

@@ -259,11 +259,20 @@ def test_failover_first_server_dead(ppp_lab, radius):
     # the dead server (nothing listens on 21899) is tried first
     s = ppp_lab.session(rad_config(
         "radpap", "radpass1", servers=((21899, 21898),
-                                       (AUTH_PORT, ACCT_PORT))))
+                                       (AUTH_PORT, ACCT_PORT)),
+        extra=["log +radius2"]))
     log = srv_log(s)
     assert "RADIUS: server 127.0.0.1 21899 not responding" in log
     assert "RAD_ACCESS_ACCEPT" in log
     assert list(tun_addrs(ppp_lab.ns_b).values())[0][0] == FRAMED_IP
+    # the next login skips the server that did not answer
+    s.client.cmds("link L", "close")
+    s.server.wait_log(r"\[%s\] Link: DOWN event" % s.srv_link)
+    s.client.cmds("link L", "open")
+    s.server.wait_log(r"RADIUS: skipping server 127.0.0.1 21899 \(not "
+                      r"responding lately\)")
+    wait_for(lambda: s.server.log_text().count("RAD_ACCESS_ACCEPT") >= 2,
+             IO_TIMEOUT, "the second login accepted")
 
 
 def test_all_dead_then_spool(ppp_lab, radius):
