@@ -393,6 +393,7 @@ acct_work(void *arg)
 	struct radius_answer *ans;
 	struct rad_reply *y;
 	bool ext_ok = true;
+	int i;
 
 	/* the script runs once; RADIUS is retried from the spool */
 	if (r->want_ext && r->tries == 0) {
@@ -401,6 +402,16 @@ acct_work(void *arg)
 	}
 	if (!r->want_radius) {
 		r->ok = true;		/* nothing to spool */
+		return;
+	}
+	for (i = 0; i < r->snap.nservers; i++)
+		if (r->snap.servers[i].acct_port != 0)
+			break;
+	if (i == r->snap.nservers) {
+		/* a configuration error: spooling would block the rest */
+		log_msg(LG_RADIUS, "[%s] RADIUS: no accounting server "
+		    "configured, %s dropped", r->lnk, acct_type_name(r->type));
+		r->ok = true;
 		return;
 	}
 	ans = malloc(sizeof(*ans));

@@ -357,9 +357,8 @@ radius_send(const struct radius_snap *s, uint8_t code, radius_build_fn *build,
 				ans->server = i;
 				rc = 0;
 			} else if (r < 0) {
-				/* port unreachable: wait out the timeout's
-				 * worth once more before the next try is
-				 * pointless; treat as a lost try */
+				/* ICMP port unreachable: a lost try, with a
+				 * short pause instead of the whole timeout */
 				(void)poll(NULL, 0, 100);
 			}
 		}
