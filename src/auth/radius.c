@@ -275,6 +275,86 @@ rad_mark(const char *host, uint16_t port, bool dead)
 	pthread_mutex_unlock(&rad_dead_mtx);
 }
 
+/* Names for `log +radius2` (attributes mpd5 handles). */
+static const char *
+rad_attr_name(uint8_t t)
+{
+	static const struct {
+		uint8_t		 t;
+		const char	*name;
+	} names[] = {
+		{ 1, "User-Name" }, { 2, "User-Password" },
+		{ 3, "CHAP-Password" }, { 4, "NAS-IP-Address" },
+		{ 5, "NAS-Port" }, { 6, "Service-Type" },
+		{ 7, "Framed-Protocol" }, { 8, "Framed-IP-Address" },
+		{ 9, "Framed-IP-Netmask" }, { 11, "Filter-Id" },
+		{ 12, "Framed-MTU" }, { 13, "Framed-Compression" },
+		{ 18, "Reply-Message" }, { 22, "Framed-Route" },
+		{ 24, "State" }, { 25, "Class" }, { 26, "Vendor-Specific" },
+		{ 27, "Session-Timeout" }, { 28, "Idle-Timeout" },
+		{ 30, "Called-Station-Id" }, { 31, "Calling-Station-Id" },
+		{ 32, "NAS-Identifier" }, { 40, "Acct-Status-Type" },
+		{ 44, "Acct-Session-Id" }, { 60, "CHAP-Challenge" },
+		{ 61, "NAS-Port-Type" }, { 79, "EAP-Message" },
+		{ 80, "Message-Authenticator" },
+		{ 85, "Acct-Interim-Interval" }, { 87, "NAS-Port-Id" },
+		{ 88, "Framed-Pool" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].t == t)
+			return names[i].name;
+	return "Attr";
+}
+
+/*
+ * `log +radius2`: one line per attribute of pkt (dir "Put" or "Get");
+ * hidden values (passwords, CHAP answers, MPPE keys) are never printed,
+ * only their lengths.
+ */
+static void
+rad_log_attrs(const char *lnk, const char *dir, const uint8_t *pkt,
+    size_t len)
+{
+	struct rad_iter it;
+	const uint8_t *v, *sv;
+	char buf[80];
+	size_t vl, svl, i;
+	uint32_t vendor;
+	uint8_t t, st;
+
+	if (!log_on(LG_RADIUS2))
+		return;
+	rad_iter_init(&it, pkt, len);
+	while (rad_iter_next(&it, &t, &v, &vl) == 1) {
+		if (t == RAD_VENDOR_SPECIFIC &&
+		    rad_vsa_parse(v, vl, &vendor, &st, &sv, &svl) == 0) {
+			log_msg(LG_RADIUS2, "[%s] RADIUS: %s VSA %u/%u, len %u",
+			    lnk, dir, (unsigned)vendor, st, (unsigned)svl);
+			continue;
+		}
+		if (t == RAD_USER_PASSWORD || t == RAD_CHAP_PASSWORD ||
+		    t == RAD_MESSAGE_AUTHENTIC || t == RAD_EAP_MESSAGE ||
+		    t == RAD_STATE || t == RAD_CLASS) {
+			log_msg(LG_RADIUS2, "[%s] RADIUS: %s %s (%d), len %u",
+			    lnk, dir, rad_attr_name(t), t, (unsigned)vl);
+			continue;
+		}
+		for (i = 0; i < vl && i < sizeof(buf) - 1; i++)
+			buf[i] = v[i] >= 0x20 && v[i] < 0x7f ? (char)v[i] : '.';
+		buf[i] = '\0';
+		if (vl == 4 && (t == RAD_NAS_IP_ADDRESS ||
+		    t == RAD_FRAMED_IP_ADDRESS || t == RAD_FRAMED_IP_NETMASK))
+			inet_ntop(AF_INET, v, buf, sizeof(buf));
+		else if (vl == 4 && (v[0] < 0x20 || v[1] < 0x20))
+			snprintf(buf, sizeof(buf), "%u", (unsigned)v[0] << 24 |
+			    (unsigned)v[1] << 16 | (unsigned)v[2] << 8 | v[3]);
+		log_msg(LG_RADIUS2, "[%s] RADIUS: %s %s (%d): %s", lnk, dir,
+		    rad_attr_name(t), t, buf);
+	}
+}
+
 static uint8_t
 rad_next_id(void)
 {
@@ -337,6 +417,7 @@ radius_send(const struct radius_snap *s, uint8_t code, radius_build_fn *build,
 			close(fd);
 			break;
 		}
+		rad_log_attrs(lnk, "Put", p->buf, p->len);
 		for (try = 0; try < s->retries && rc < 0; try++) {
 			if (worker_should_stop())
 				break;
@@ -356,6 +437,7 @@ radius_send(const struct radius_snap *s, uint8_t code, radius_build_fn *build,
 			if (r > 0) {
 				ans->server = i;
 				rc = 0;
+				rad_log_attrs(lnk, "Get", ans->pkt, ans->len);
 			} else if (r < 0) {
 				/* ICMP port unreachable: a lost try, with a
 				 * short pause instead of the whole timeout */

@@ -273,6 +273,11 @@ def test_failover_first_server_dead(ppp_lab, radius):
                       r"responding lately\)")
     wait_for(lambda: s.server.log_text().count("RAD_ACCESS_ACCEPT") >= 2,
              IO_TIMEOUT, "the second login accepted")
+    # `log +radius2` shows the attributes, never the password
+    log = s.server.log_text()
+    assert "RADIUS: Get Framed-IP-Address (8): %s" % FRAMED_IP in log
+    assert "RADIUS: Put User-Password (2), len 16" in log
+    assert "radpass1" not in log and SECRET not in log
 
 
 def test_all_dead_then_spool(ppp_lab, radius):
