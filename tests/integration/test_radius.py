@@ -151,7 +151,8 @@ def radclient(lab, code, attrs, secret=SECRET, port=3799):
     return p.returncode, p.stdout.decode("latin-1")
 
 
-DAE = ["set radsrv peer 127.0.0.1 %s" % SECRET, "set radsrv open"]
+DAE = ["set radsrv self 127.0.0.1", "set radsrv peer 127.0.0.1 %s" % SECRET,
+       "set radsrv open"]
 
 
 def test_session_timeout_and_accounting(ppp_lab, radius):
@@ -215,6 +216,11 @@ def test_disconnect_and_naks(ppp_lab, radius):
     # no identification attribute
     rc, out = radclient(ppp_lab, "disconnect", 'Reply-Message = "x"\n')
     assert "Disconnect-NAK" in out and "Missing-Attribute" in out, out
+    # a NAS-IP-Address that is not ours
+    rc, out = radclient(ppp_lab, "disconnect", 'User-Name = "radpap"\n'
+                        'NAS-IP-Address = 10.9.9.9\n')
+    assert "Disconnect-NAK" in out and "NAS-Identification-Mismatch" in out, \
+        out
     # Service-Type is refused
     rc, out = radclient(ppp_lab, "coa", 'User-Name = "radpap"\n'
                         'Service-Type = Authorize-Only\n')
@@ -245,6 +251,18 @@ def session_id(s):
 
 def test_coa_session_timeout(ppp_lab, radius):
     s = ppp_lab.session(rad_config("radpap", "radpass1", extra=DAE))
+    # a new interim interval starts Interim-Updates; State is echoed
+    rc, out = radclient(ppp_lab, "coa", 'Framed-IP-Address = %s\n'
+                        'Acct-Interim-Interval = 1\nState = 0x7374\n'
+                        'Idle-Timeout = 900\n' % FRAMED_IP)
+    assert rc == 0 and "Received CoA-ACK" in out, out
+    assert re.search(r"State = 0x7374", out), out
+    wait_for(lambda: any(r.get("Acct-Status-Type") == "Interim-Update"
+                         for r in radius.detail_records()),
+             IO_TIMEOUT, "Interim-Update after the CoA")
+    out = s.server.show("auth", "link " + s.srv_link)
+    assert "\tIdle-Timeout    : 900\r\n" in out, out
+    assert "\tAcct-Update     : 1\r\n" in out, out
     rc, out = radclient(ppp_lab, "coa", 'User-Name = "radpap"\n'
                         'Session-Timeout = 3\n')
     assert rc == 0 and "Received CoA-ACK" in out, out
