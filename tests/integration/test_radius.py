@@ -6,14 +6,18 @@ RADIUS against a real FreeRADIUS (issue 8; surface spec 4.5.2, 4.5.3, 5.8,
 
 The server authenticates the client through radius-auth (internal
 disabled, so only RADIUS can let it in) and accounts through radius-acct.
-Checked: PAP / CHAP-MD5 / MS-CHAPv2 logins, Framed-IP-Address and
-Framed-Pool on the interfaces, MPPE keys from MS-MPPE-Send/Recv-Key,
-Reject, Session-Timeout ending the session, accounting Start / Interim /
-Stop in FreeRADIUS's detail file with the link's counters after a
-measured transfer, failover (dead first server), all servers dead (login
-refused, accounting spooled then delivered), radclient Disconnect and
-CoA against the built-in DAE server with its NAKs, forged and malformed
-replies from a fake server, PAM through pam_pwdfile.
+Checked: PAP / CHAP-MD5 / MS-CHAPv1 / MS-CHAPv2 logins over udp and
+PPPoE links, EAP relayed to FreeRADIUS (radius-proxy), Framed-IP-Address
+and Framed-Pool on the interfaces, MPPE keys from MS-MPPE-Send/Recv-Key
+and MS-CHAP-MPPE-Keys, Reject, Session-Timeout ending the session,
+accounting Start / Interim / Stop in FreeRADIUS's detail file with the
+link's counters after a measured transfer (and Stop on SIGTERM), mpd5's
+vendor attributes through conf/dictionary.mpd, failover (dead first
+server, then skipped), all servers dead (login refused, accounting
+spooled then delivered), acct-mandatory, radclient Disconnect and CoA
+against the built-in DAE server with its NAKs, forged and malformed
+replies from a fake server that also checks Message-Authenticator, a
+flood at the DAE port, PAM through pam_pwdfile, the ext-acct script.
 """
 
 import os
@@ -500,17 +504,20 @@ def test_pam_pwdfile(ppp_lab):
         os.unlink(pamfile)
 
 
-def test_pppoe_mschapv2_accounting(ppp_lab, radius):
-    """PPPoE: MS-CHAPv2 through RADIUS, Calling-Station-Id = peer MAC."""
+@pytest.mark.parametrize("proto", ["pap", "chap-md5", "chap-msv2"])
+def test_pppoe_accounting(ppp_lab, radius, proto):
+    """PPPoE through RADIUS, Calling-Station-Id = peer MAC."""
     import test_pppoe as tp
     srv = ppp_lab.daemon(ppp_lab.ns_a, "server", tp.server_conf(
-        auth="chap-msv2", extra=radius_lines()), tp.SERVER_SECRET,
+        auth=proto, extra=radius_lines()), tp.SERVER_SECRET,
         "server").start()
-    cli = tp.start_client(ppp_lab, auth="chap-msv2")
+    cli = tp.start_client(ppp_lab, auth=proto)
     b, lnk = tp.wait_pppoe_session(ppp_lab, srv, cli)
     assert list(tun_addrs(ppp_lab.ns_b).values())[0][0] == "10.232.3.11"
+    assert "RAD_ACCESS_ACCEPT" in srv.log_text()
     out = srv.show("auth", "link " + lnk)
-    assert "\tMPPE Keys       : yes\r\n" in out, out
+    assert ("\tMPPE Keys       : yes\r\n" in out) == \
+        (proto == "chap-msv2"), out
     mac = ip_link_mac(ppp_lab.ns_b, "vB")
     wait_for(lambda: any(r.get("Acct-Status-Type") == "Start"
                          for r in radius.detail_records()),
