@@ -34,7 +34,7 @@
 #include "radius_proto.h"
 
 #define ACCT_SPOOL_RETRY_MS	3000
-#define ACCT_SPOOL_MAX		100000	/* records kept while servers are down */
+#define ACCT_SPOOL_MAX		20000	/* records kept while servers are down */
 
 struct acct_sess {
 	struct link	*l;
@@ -508,6 +508,28 @@ acct_queue(struct acct_rec *r)
 		timer_init(&spool_timer, "AcctSpool", ACCT_SPOOL_RETRY_MS,
 		    acct_spool_retry, NULL);
 		spool_timer_ready = true;
+	}
+	/*
+	 * While servers are down only the latest Interim-Update of a
+	 * session matters: it replaces a waiting one (not the one a worker
+	 * is sending).
+	 */
+	if (r->type == RAD_ACCT_UPDATE) {
+		struct acct_rec *o;
+
+		for (o = spool_head; o != NULL; o = o->next) {
+			if (o == spool_head && spool_job > 0)
+				continue;
+			if (o->type == RAD_ACCT_UPDATE &&
+			    o->serial == r->serial &&
+			    o->link_id == r->link_id) {
+				r->next = o->next;
+				r->tries = o->tries;
+				*o = *r;
+				acct_rec_free(r);
+				return;
+			}
+		}
 	}
 	if (spool_len >= ACCT_SPOOL_MAX) {
 		log_msg(LG_ERR, "[%s] ACCT: spool full, record dropped",

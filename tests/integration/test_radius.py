@@ -629,3 +629,23 @@ def test_acct_mandatory_start_fails(ppp_lab):
     s.server.wait_log(r"\[%s\] ACCT: Accounting START failed, closing the "
                       r"link" % s.srv_link, timeout=20 * SLOWDOWN)
     s.server.wait_log(r"\[%s\] Link: DOWN event" % s.srv_link)
+
+
+def test_spooled_interims_coalesce(ppp_lab, radius):
+    """Servers down: the waiting Interim-Updates of a session become one."""
+    s = ppp_lab.session(rad_config("radacct", "radpass5"))
+    wait_for(lambda: any(r.get("Acct-Status-Type") == "Interim-Update"
+                         for r in radius.detail_records()),
+             IO_TIMEOUT, "a first Interim-Update")
+    radius.stop()
+    before = len(radius.detail_records())
+    s.server.wait_log(r"accounting UPDATE spooled", timeout=20 * SLOWDOWN)
+    time.sleep(7)               # three more intervals of 2 s
+    out = s.server.show("radius", "link " + s.srv_link)
+    waiting = int(re.search(r"Acct waiting   : (\d+)", out).group(1))
+    assert 1 <= waiting <= 2, out
+    radius.start()
+    s.server.wait_log(r"spooled accounting UPDATE delivered",
+                      timeout=30 * SLOWDOWN)
+    wait_for(lambda: len(radius.detail_records()) > before, IO_TIMEOUT,
+             "the delivered update")
