@@ -46,7 +46,9 @@ USERS = """radpap  Cleartext-Password := "radpass1"
         Session-Timeout = 3600,
         Reply-Message = "hello pap",
         Class = 0x6d70642d636c617373,
-        Filter-Id = "flt1"
+        Filter-Id = "flt1",
+        Framed-MTU = 1400,
+        Framed-Route = "10.250.0.0/16 0.0.0.0 1"
 radchap Cleartext-Password := "radpass2"
         Framed-Pool = "radpool"
 radms   Cleartext-Password := "radpass3"
@@ -115,6 +117,11 @@ def test_pap_framed_ip_and_attributes(ppp_lab, radius):
     assert "\tClass          : 0x6d70642d636c617373\r\n" in out, out
     assert "\tFilter Id      : flt1\r\n" in out, out
     assert "secret     : *********" in out and SECRET not in out
+    # Framed-MTU caps the interface, Framed-Route routes via the peer
+    from ppp_lab import ip
+    ifname = list(tun_addrs(ppp_lab.ns_a))[0]
+    assert "mtu 1400 " in ip("-n", ppp_lab.ns_a, "link", "show", ifname)
+    assert ifname in ip("-n", ppp_lab.ns_a, "route", "show", "10.250.0.0/16")
 
 
 def test_chap_framed_pool(ppp_lab, radius):
