@@ -22,6 +22,7 @@
 #include <strings.h>
 
 #include "../core/event.h"
+#include "../core/global.h"
 #include "../core/log.h"
 #include "../core/mem.h"
 #include "../core/worker.h"
@@ -29,6 +30,7 @@
 #include "../ppp/bund.h"
 #include "../ppp/link.h"
 #include "auth.h"
+#include "auth_local.h"
 #include "extauth.h"
 #include "radius.h"
 #include "radius_proto.h"
@@ -46,6 +48,7 @@ struct acct_sess {
 	uint64_t	 last_in, last_out;	/* octets at the last update */
 	int		 interval;
 	uint64_t	 lim_in, lim_out;
+	void		*pam;		/* pam-acct session handle */
 	struct timer	 interim;
 	struct acct_sess *next;
 };
@@ -73,6 +76,9 @@ struct acct_rec {
 	char			 term_reason[100];
 	bool			 want_radius;
 	bool			 want_ext;
+	bool			 want_pam;
+	char			 pam_service[64];
+	void			*pam;		/* START: opened; STOP: to close */
 	char			 ext_script[128];
 	unsigned		 ext_timeout_ms;
 	bool			 mandatory;
@@ -133,7 +139,8 @@ static bool
 acct_wanted(const struct link *l)
 {
 	return opt_enabled(&l->auth.options, AUTH_OPT_RADIUS_ACCT) ||
-	    opt_enabled(&l->auth.options, AUTH_OPT_EXT_ACCT);
+	    opt_enabled(&l->auth.options, AUTH_OPT_EXT_ACCT) ||
+	    opt_enabled(&l->auth.options, AUTH_OPT_PAM_ACCT);
 }
 
 /* Snapshot of the link for a record (loop thread). */
@@ -171,6 +178,10 @@ acct_rec_new(struct acct_sess *s, int type)
 	    l->lcp.peer.ident, sizeof(x->peer_ident));
 	r->want_radius = opt_enabled(&l->auth.options, AUTH_OPT_RADIUS_ACCT);
 	r->want_ext = opt_enabled(&l->auth.options, AUTH_OPT_EXT_ACCT);
+	r->want_pam = opt_enabled(&l->auth.options, AUTH_OPT_PAM_ACCT);
+	util_strlcpy(r->pam_service, g_global.pam_service != NULL &&
+	    g_global.pam_service[0] != '\0' ? g_global.pam_service : "mpd",
+	    sizeof(r->pam_service));
 	util_strlcpy(r->ext_script, l->auth.extacct_script,
 	    sizeof(r->ext_script));
 	r->ext_timeout_ms = (unsigned)(l->auth.timeout > 0 ? l->auth.timeout :
@@ -395,10 +406,21 @@ acct_work(void *arg)
 	bool ext_ok = true;
 	int i;
 
-	/* the script runs once; RADIUS is retried from the spool */
+	/* the script and PAM run once; RADIUS is retried from the spool */
 	if (r->want_ext && r->tries == 0) {
 		ext_ok = acct_ext_run(r);
 		r->ext_failed = !ext_ok;
+	}
+	if (r->want_pam && r->tries == 0) {
+		if (r->type == RAD_ACCT_START) {
+			r->pam = pam_acct_open(r->pam_service, r->user,
+			    r->x.peer_addr, r->lnk);
+			if (r->pam == NULL)
+				r->ext_failed = true;
+		} else if (r->type == RAD_ACCT_STOP) {
+			pam_acct_close(r->pam, r->lnk);
+			r->pam = NULL;
+		}
 	}
 	if (!r->want_radius) {
 		r->ok = true;		/* nothing to spool */
@@ -435,6 +457,54 @@ out:
 	free(y);
 }
 
+static void
+acct_pam_close_work(void *arg)
+{
+	struct acct_rec *r = arg;
+
+	pam_acct_close(r->pam, r->lnk);
+	r->pam = NULL;
+}
+
+static void
+acct_pam_close_done(void *arg)
+{
+	acct_rec_free(arg);
+}
+
+/*
+ * A START opened a PAM session: the session keeps the handle for its
+ * STOP, or the STOP already waiting in the spool takes it; failing both
+ * (cannot happen: a session only goes away by queueing its STOP), a
+ * worker closes it.
+ */
+static void
+acct_pam_handoff(struct acct_rec *r)
+{
+	struct acct_sess *s;
+	struct acct_rec *o, *c;
+
+	for (s = acct_sessions; s != NULL; s = s->next)
+		if (s->link_id == r->link_id && s->serial == r->serial) {
+			s->pam = r->pam;
+			r->pam = NULL;
+			return;
+		}
+	for (o = r->next; o != NULL; o = o->next)
+		if (o->type == RAD_ACCT_STOP && o->serial == r->serial &&
+		    o->link_id == r->link_id) {
+			o->pam = r->pam;
+			r->pam = NULL;
+			return;
+		}
+	c = mem_alloc("acct", sizeof(*c));
+	util_strlcpy(c->lnk, r->lnk, sizeof(c->lnk));
+	c->pam = r->pam;
+	r->pam = NULL;
+	if (worker_run(acct_pam_close_work, acct_pam_close_done, c) < 0)
+		acct_rec_free(c);	/* the handle leaks; logged nowhere */
+}
+
 /* The head record came back (loop thread). */
 static void
 acct_done(void *arg)
@@ -445,6 +515,8 @@ acct_done(void *arg)
 	spool_job = 0;
 	if (l != NULL && l->serial != r->serial)
 		l = NULL;
+	if (r->pam != NULL)
+		acct_pam_handoff(r);
 	if (r->mandatory && (!r->ok || r->ext_failed) && l != NULL) {
 		log_msg(LG_AUTH, "[%s] ACCT: Accounting START failed, closing "
 		    "the link (acct-mandatory)", r->lnk);
@@ -620,6 +692,7 @@ void
 acct_link_down(struct link *l)
 {
 	struct acct_sess *s, **pp;
+	struct acct_rec *r;
 
 	for (pp = &acct_sessions; (s = *pp) != NULL; pp = &s->next)
 		if (s->l == l && s->serial == l->serial)
@@ -628,7 +701,9 @@ acct_link_down(struct link *l)
 		return;
 	*pp = s->next;
 	timer_stop(&s->interim);
-	acct_queue(acct_rec_new(s, RAD_ACCT_STOP));
+	r = acct_rec_new(s, RAD_ACCT_STOP);
+	r->pam = s->pam;
+	acct_queue(r);
 	mem_free(s);
 }
 
@@ -652,6 +727,7 @@ acct_shutdown(void)
 	while ((s = acct_sessions) != NULL) {
 		acct_sessions = s->next;
 		timer_stop(&s->interim);
+		pam_acct_close(s->pam, "");	/* exit: may block, once */
 		mem_free(s);
 	}
 	if (spool_timer_ready)
@@ -668,6 +744,7 @@ acct_shutdown(void)
 	}
 	while ((r = spool_head) != NULL) {
 		spool_head = r->next;
+		pam_acct_close(r->pam, r->lnk);
 		acct_rec_free(r);
 	}
 	spool_tail = &spool_head;

@@ -266,6 +266,13 @@ void	radius_backend(struct auth_req *r);
 void	pam_backend(struct auth_req *r);
 /* Copy the PAM service settings into r (loop thread). */
 void	pam_conf_fill(struct auth_req *r);
+/*
+ * pam-acct (worker threads): open a PAM session for user (returns the
+ * handle, or NULL, logged) / close it and free the handle (NULL is fine).
+ */
+void	*pam_acct_open(const char *service, const char *user,
+	    const char *rhost, const char *lnk);
+void	pam_acct_close(void *handle, const char *lnk);
 void	system_backend(struct auth_req *r);
 
 /*

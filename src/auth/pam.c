@@ -3,8 +3,9 @@
  * PAP passwords checked through Linux-PAM (service `mpd` or `-m`) or
  * against the system's shadow password database with crypt(3).  Both
  * need the plaintext password, so other protocols fall through to the
- * next backend, as in mpd5.  Worker threads only: PAM modules and NSS may
- * block.
+ * next backend, as in mpd5.  pam-acct opens a PAM session at accounting
+ * Start and closes it at Stop (acct.c).  Worker threads only: PAM modules
+ * and NSS may block.
  */
 #include "auth_local.h"
 
@@ -99,6 +100,63 @@ pam_backend(struct auth_req *r)
 	pam_end(ph, rc);
 	log_msg(LG_AUTH, "[%s] AUTH: PAM returned: %s", r->lnk,
 	    auth_status_text(r->status));
+}
+
+/* No prompts expected in session management: answer them empty. */
+static int
+pam_conv_none(int n, const struct pam_message **msg,
+    struct pam_response **resp, void *appdata)
+{
+	(void)msg;
+	(void)appdata;
+	if (n <= 0 || n > PAM_MAX_NUM_MSG)
+		return PAM_CONV_ERR;
+	*resp = calloc((size_t)n, sizeof(**resp));
+	return *resp != NULL ? PAM_SUCCESS : PAM_BUF_ERR;
+}
+
+void *
+pam_acct_open(const char *service, const char *user, const char *rhost,
+    const char *lnk)
+{
+	static const struct pam_conv conv = { pam_conv_none, NULL };
+	pam_handle_t *ph = NULL;
+	int rc;
+
+	rc = pam_start(service, user, &conv, &ph);
+	if (rc != PAM_SUCCESS) {
+		log_msg(LG_ERR, "[%s] ACCT: PAM error: %s", lnk,
+		    pam_strerror(ph, rc));
+		return NULL;
+	}
+	if (rhost != NULL && rhost[0] != '\0')
+		(void)pam_set_item(ph, PAM_RHOST, rhost);
+	rc = pam_open_session(ph, PAM_SILENT);
+	if (rc != PAM_SUCCESS) {
+		log_msg(LG_AUTH, "[%s] ACCT: PAM open session: %s", lnk,
+		    pam_strerror(ph, rc));
+		pam_end(ph, rc);
+		return NULL;
+	}
+	log_msg(LG_AUTH2, "[%s] ACCT: PAM session opened", lnk);
+	return ph;
+}
+
+void
+pam_acct_close(void *handle, const char *lnk)
+{
+	pam_handle_t *ph = handle;
+	int rc;
+
+	if (ph == NULL)
+		return;
+	rc = pam_close_session(ph, PAM_SILENT);
+	if (rc != PAM_SUCCESS)
+		log_msg(LG_AUTH, "[%s] ACCT: PAM close session: %s", lnk,
+		    pam_strerror(ph, rc));
+	else
+		log_msg(LG_AUTH2, "[%s] ACCT: PAM session closed", lnk);
+	pam_end(ph, rc);
 }
 
 void

@@ -656,3 +656,44 @@ def test_spooled_interims_coalesce(ppp_lab, radius):
                       timeout=30 * SLOWDOWN)
     wait_for(lambda: len(radius.detail_records()) > before, IO_TIMEOUT,
              "the delivered update")
+
+
+PAM_SESSION_SCRIPT = r"""#!/bin/sh
+echo "$PAM_TYPE $PAM_USER $PAM_RHOST" >> "@OUT@"
+"""
+
+
+def test_pam_acct_sessions(ppp_lab):
+    """pam-acct: a PAM session opened at Start, closed at Stop (pam_exec)."""
+    from ppp_lab import NsMpd, Session
+    svc = "mpdacct-%d" % os.getpid()
+    pamfile = "/etc/pam.d/" + svc
+    out = os.path.join(ppp_lab.workdir, "pam.out")
+    script = os.path.join(ppp_lab.workdir, "pamsess.sh")
+    with open(script, "w") as f:
+        f.write(PAM_SESSION_SCRIPT.replace("@OUT@", out))
+    os.chmod(script, 0o755)
+    with open(pamfile, "w") as f:
+        f.write("auth    required pam_permit.so\n"
+                "session required pam_exec.so %s\n" % script)
+    try:
+        cfg = Config(auth="pap", server_extra=["set auth enable pam-acct"])
+        d = os.path.join(ppp_lab.workdir, "server")
+        m = NsMpd(ppp_lab.ns_a, d, conf=cfg.server_conf(),
+                  secret=cfg.server_secret(), label="server",
+                  args=("-m", svc))
+        ppp_lab.daemons.append(m)
+        m.start()
+        cli = ppp_lab.start_client(cfg)
+        s = Session(ppp_lab, cfg, m, cli)
+        wait_session_up(s)
+        wait_for(lambda: os.path.exists(out) and "open_session" in
+                 open(out).read(), IO_TIMEOUT, "PAM open_session")
+        cli.cmds("link L", "close")
+        wait_for(lambda: "close_session" in open(out).read(), IO_TIMEOUT,
+                 "PAM close_session")
+        lines = open(out).read().split("\n")
+        assert lines[0].startswith("open_session %s " % CLI_NAME), lines
+        assert lines[1].startswith("close_session %s " % CLI_NAME), lines
+    finally:
+        os.unlink(pamfile)
