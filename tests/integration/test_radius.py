@@ -697,3 +697,68 @@ def test_pam_acct_sessions(ppp_lab):
         assert lines[1].startswith("close_session %s " % CLI_NAME), lines
     finally:
         os.unlink(pamfile)
+
+
+def test_radius_wire_decodes(ppp_lab, radius):
+    """Every RADIUS datagram on the wire decodes in tshark, authenticators
+    validated with the shared secret (Access, Accounting, CoA/Disconnect)."""
+    from ppp_lab import Capture, ERROR_SEVERITY
+    pcap = os.path.join(ppp_lab.workdir, "radius.pcap")
+    cap = Capture(ppp_lab, ppp_lab.ns_a, "lo",
+                  "udp port %d or udp port %d or udp port 3799"
+                  % (AUTH_PORT, ACCT_PORT), pcap)
+    s = ppp_lab.session(rad_config(
+        "radpap", "radpass1",
+        extra=DAE + ["set radius enable message-authentic"]))
+    wait_for(lambda: any(r.get("Acct-Status-Type") == "Start"
+                         for r in radius.detail_records()),
+             IO_TIMEOUT, "Start record")
+    rc, out = radclient(ppp_lab, "coa", 'User-Name = "radpap"\n'
+                        'Session-Timeout = 600\n')
+    assert rc == 0, out
+    rc, out = radclient(ppp_lab, "disconnect", 'User-Name = "radpap"\n')
+    assert rc == 0, out
+    wait_for(lambda: any(r.get("Acct-Status-Type") == "Stop"
+                         for r in radius.detail_records()),
+             IO_TIMEOUT, "Stop record")
+    time.sleep(0.5)
+    cap.stop()
+    p = subprocess.run(
+        ["tshark", "-n", "-r", pcap,
+         "-d", "udp.port==%d,radius" % AUTH_PORT,
+         "-d", "udp.port==%d,radius" % ACCT_PORT,
+         "-o", "radius.shared_secret:" + SECRET,
+         "-o", "radius.validate_authenticator:TRUE",
+         "-T", "fields", "-E", "separator=\x01", "-E", "occurrence=a",
+         "-e", "frame.number", "-e", "_ws.col.Protocol", "-e",
+         "_ws.col.Info", "-e", "_ws.malformed", "-e",
+         "_ws.expert.severity", "-e", "_ws.expert.message"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+    assert p.returncode == 0, p.stderr.decode()
+    rows = [l.split("\x01") for l in p.stdout.decode().splitlines()]
+    info = " | ".join(r[2] for r in rows)
+    for want in ("Access-Request", "Access-Accept", "Accounting-Request",
+                 "Accounting-Response", "CoA-ACK", "Disconnect-ACK"):
+        assert want in info, info
+    bad = [r for r in rows if r[1] != "RADIUS" or r[3] or any(
+        x.isdigit() and int(x) >= ERROR_SEVERITY for x in r[4].split(","))]
+    assert not bad, bad
+    # the authenticators: tshark checks them with the shared secret (and
+    # flags them all with a wrong one, the control)
+    for secret, field in ((SECRET, "valid"), ("wrong", "invalid")):
+        p = subprocess.run(
+            ["tshark", "-n", "-r", pcap,
+             "-d", "udp.port==%d,radius" % AUTH_PORT,
+             "-d", "udp.port==%d,radius" % ACCT_PORT,
+             "-o", "radius.shared_secret:" + secret,
+             "-o", "radius.validate_authenticator:TRUE",
+             "-T", "fields", "-E", "separator=\x01",
+             "-e", "_ws.col.Info", "-e", "radius.authenticator.valid",
+             "-e", "radius.authenticator.invalid"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+        resp = [l.split("\x01") for l in p.stdout.decode().splitlines()
+                if re.search(r"Accept|Response|ACK", l)]
+        assert len(resp) >= 5, p.stdout.decode()
+        # ours (CoA-ACK, Disconnect-ACK) and FreeRADIUS's answers to ours
+        assert all(r[1 if field == "valid" else 2] == "1" for r in resp), \
+            (secret, p.stdout.decode())
