@@ -429,7 +429,7 @@ acct_work(void *arg)
 	for (i = 0; i < r->snap.nservers; i++)
 		if (r->snap.servers[i].acct_port != 0)
 			break;
-	if (i == r->snap.nservers) {
+	if (i == r->snap.nservers && r->snap.config[0] == '\0') {
 		/* a configuration error: spooling would block the rest */
 		log_msg(LG_RADIUS, "[%s] RADIUS: no accounting server "
 		    "configured, %s dropped", r->lnk, acct_type_name(r->type));

@@ -91,6 +91,102 @@ radius_snap_fill(struct radius_snap *s, const struct link *l)
 		s->identifier[0] = '\0';
 	s->identifier[sizeof(s->identifier) - 1] = '\0';
 	s->msg_auth = opt_enabled(&c->options, RADIUS_OPT_MESSAGE_AUTHENTIC);
+	if (c->config != NULL)
+		util_strlcpy(s->config, c->config, sizeof(s->config));
+}
+
+/* Next word of a radius.conf line ("quoted" with \" and \\), or NULL. */
+static char *
+rad_conf_word(char **pp)
+{
+	char *p = *pp, *w, *o;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '\0' || *p == '#')
+		return NULL;
+	if (*p != '"') {
+		w = p;
+		while (*p != '\0' && *p != ' ' && *p != '\t')
+			p++;
+		if (*p != '\0')
+			*p++ = '\0';
+		*pp = p;
+		return w;
+	}
+	w = o = ++p;
+	while (*p != '\0' && *p != '"') {
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+		*o++ = *p++;
+	}
+	if (*p != '"')
+		return NULL;		/* unterminated */
+	*o = '\0';
+	*pp = p + 1;
+	return w;
+}
+
+/*
+ * The servers of a radius.conf(5) file (`set radius config`) for code:
+ * lines "auth|acct host[:port] secret [timeout [tries]]".  They come
+ * before the `set radius server` ones, as with libradius.  Returns how
+ * many were stored into out (at most cap); worker thread.
+ */
+static int
+rad_read_config(const char *path, uint8_t code,
+    struct radius_snap_server *out, int cap, const char *lnk)
+{
+	char line[1024], *p, *type, *host, *secret, *w, *colon;
+	FILE *f;
+	int n = 0, lineno = 0;
+	long port;
+
+	f = fopen(path, "re");
+	if (f == NULL) {
+		log_perr(LG_RADIUS, "[%s] RADIUS: can't open %s", lnk, path);
+		return 0;
+	}
+	while (n < cap && fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		p = line;
+		if ((type = rad_conf_word(&p)) == NULL)
+			continue;
+		host = rad_conf_word(&p);
+		secret = host != NULL ? rad_conf_word(&p) : NULL;
+		if (secret == NULL || (strcmp(type, "auth") != 0 &&
+		    strcmp(type, "acct") != 0)) {
+			log_msg(LG_RADIUS, "[%s] RADIUS: %s:%d: bad line", lnk,
+			    path, lineno);
+			continue;
+		}
+		if ((strcmp(type, "auth") == 0) != (code == RAD_ACCESS_REQUEST))
+			continue;
+		memset(&out[n], 0, sizeof(out[n]));
+		port = code == RAD_ACCESS_REQUEST ? 1812 : 1813;
+		if ((colon = strrchr(host, ':')) != NULL &&
+		    strchr(host, ':') == colon) {
+			*colon = '\0';
+			if (util_parse_int(colon + 1, 1, 65535, &port) < 0)
+				continue;
+		}
+		util_strlcpy(out[n].host, host, sizeof(out[n].host));
+		util_strlcpy(out[n].secret, secret, sizeof(out[n].secret));
+		if (code == RAD_ACCESS_REQUEST)
+			out[n].auth_port = (uint16_t)port;
+		else
+			out[n].acct_port = (uint16_t)port;
+		if ((w = rad_conf_word(&p)) != NULL) {
+			out[n].timeout = atoi(w);
+			if ((w = rad_conf_word(&p)) != NULL)
+				out[n].tries = atoi(w);
+		}
+		n++;
+	}
+	memset(line, 0, sizeof(line));
+	fclose(f);
+	return n;
 }
 
 /* Connected UDP socket to host:port (from src when set), or -1. */
@@ -369,24 +465,37 @@ radius_send(const struct radius_snap *s, uint8_t code, radius_build_fn *build,
 {
 	static struct rad_pkt zero_pkt;
 	struct rad_pkt *p;
+	struct radius_snap_server *list;
 	uint8_t auth[16];
-	int i, try, fd, rc = -1, r, alive = 0;
+	int i, try, fd, rc = -1, r, alive = 0, n = 0, cap;
 
+	cap = 2 * (RADIUS_MAX_SERVERS + 1);
 	p = malloc(sizeof(*p));
-	if (p == NULL)
+	list = calloc((size_t)cap, sizeof(*list));
+	if (p == NULL || list == NULL) {
+		free(p);
+		free(list);
 		return -1;
+	}
 	*p = zero_pkt;
+	if (s->config[0] != '\0')
+		n = rad_read_config(s->config, code, list, cap -
+		    s->nservers, lnk);
+	for (i = 0; i < s->nservers; i++)
+		list[n++] = s->servers[i];
 	/* are there live servers to prefer over those marked dead? */
-	for (i = 0; i < s->nservers; i++) {
-		const struct radius_snap_server *sv = &s->servers[i];
+	for (i = 0; i < n; i++) {
+		const struct radius_snap_server *sv = &list[i];
 		uint16_t port = code == RAD_ACCESS_REQUEST ? sv->auth_port :
 		    sv->acct_port;
 
 		if (port != 0 && !rad_is_dead(sv->host, port))
 			alive++;
 	}
-	for (i = 0; i < s->nservers && rc < 0; i++) {
-		const struct radius_snap_server *sv = &s->servers[i];
+	for (i = 0; i < n && rc < 0; i++) {
+		const struct radius_snap_server *sv = &list[i];
+		int tries = sv->tries > 0 ? sv->tries : s->retries;
+		int tmo = sv->timeout > 0 ? sv->timeout : s->timeout;
 		uint16_t port = code == RAD_ACCESS_REQUEST ? sv->auth_port :
 		    sv->acct_port;
 
@@ -418,7 +527,7 @@ radius_send(const struct radius_snap *s, uint8_t code, radius_build_fn *build,
 			break;
 		}
 		rad_log_attrs(lnk, "Put", p->buf, p->len);
-		for (try = 0; try < s->retries && rc < 0; try++) {
+		for (try = 0; try < tries && rc < 0; try++) {
 			if (worker_should_stop())
 				break;
 			log_msg(LG_RADIUS2, "[%s] RADIUS: sending request #%d "
@@ -432,8 +541,8 @@ radius_send(const struct radius_snap *s, uint8_t code, radius_build_fn *build,
 				(void)poll(NULL, 0, 100);
 				continue;
 			}
-			r = rad_wait(fd, p, sv->secret, s->timeout * 1000, ans,
-			    lnk, sv->host);
+			r = rad_wait(fd, p, sv->secret, tmo * 1000, ans, lnk,
+			    sv->host);
 			if (r > 0) {
 				ans->server = i;
 				rc = 0;
@@ -454,7 +563,9 @@ radius_send(const struct radius_snap *s, uint8_t code, radius_build_fn *build,
 		}
 	}
 	memset(p, 0, sizeof(*p));
+	memset(list, 0, (size_t)cap * sizeof(*list));
 	free(p);
+	free(list);
 	return rc;
 }
 
@@ -662,7 +773,8 @@ radius_backend(struct auth_req *r)
 	struct rad_reply *y;
 
 	log_msg(LG_AUTH, "[%s] AUTH: Trying RADIUS", r->lnk);
-	if (r->rad == NULL || r->rad->nservers == 0) {
+	if (r->rad == NULL || (r->rad->nservers == 0 &&
+	    r->rad->config[0] == '\0')) {
 		log_msg(LG_RADIUS, "[%s] RADIUS: no servers configured",
 		    r->lnk);
 		log_msg(LG_AUTH, "[%s] AUTH: RADIUS returned error", r->lnk);

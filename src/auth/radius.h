@@ -69,6 +69,8 @@ struct radius_snap_server {
 	char		secret[128];
 	uint16_t	auth_port;
 	uint16_t	acct_port;
+	int		timeout;	/* 0: the snapshot's (radius.conf) */
+	int		tries;
 };
 
 struct radius_snap {
@@ -80,6 +82,7 @@ struct radius_snap {
 	struct in_addr		 me;
 	struct u_addr		 v6me;
 	char			 identifier[256];
+	char			 config[256];	/* radius.conf(5) path or "" */
 	bool			 msg_auth;
 };
 
@@ -100,7 +103,7 @@ struct radius_answer {
 	size_t		len;
 	uint8_t		req_auth[16];
 	char		secret[128];
-	int		server;		/* index into the snapshot */
+	int		server;		/* index: radius.conf servers first */
 };
 
 /*

@@ -762,3 +762,24 @@ def test_radius_wire_decodes(ppp_lab, radius):
         # ours (CoA-ACK, Disconnect-ACK) and FreeRADIUS's answers to ours
         assert all(r[1 if field == "valid" else 2] == "1" for r in resp), \
             (secret, p.stdout.decode())
+
+
+def test_radius_conf_file(ppp_lab, radius):
+    """`set radius config`: servers from a radius.conf(5) file."""
+    conf = os.path.join(ppp_lab.workdir, "radius.conf")
+    with open(conf, "w") as f:
+        f.write("# radius.conf(5)\n"
+                "auth 127.0.0.1:21899 \"%s\" 1 1\n"      # dead, tried first
+                "auth 127.0.0.1:%d \"%s\" 2 2\n"
+                "acct 127.0.0.1:%d %s\n" % (SECRET, AUTH_PORT, SECRET,
+                                            ACCT_PORT, SECRET))
+    s = ppp_lab.session(Config(
+        auth="pap", client_name="radpap", client_password="radpass1",
+        server_extra=["set auth disable internal",
+                      "set auth enable radius-auth radius-acct",
+                      "set radius config " + conf]))
+    assert list(tun_addrs(ppp_lab.ns_b).values())[0][0] == FRAMED_IP
+    assert "server 127.0.0.1 21899 not responding" in s.server.log_text()
+    wait_for(lambda: any(r.get("Acct-Status-Type") == "Start"
+                         for r in radius.detail_records()),
+             IO_TIMEOUT, "Start record")
