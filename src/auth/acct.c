@@ -77,6 +77,7 @@ struct acct_rec {
 	bool			 want_radius;
 	bool			 want_ext;
 	bool			 want_pam;
+	bool			 want_sys;
 	char			 pam_service[64];
 	void			*pam;		/* START: opened; STOP: to close */
 	char			 ext_script[128];
@@ -140,7 +141,8 @@ acct_wanted(const struct link *l)
 {
 	return opt_enabled(&l->auth.options, AUTH_OPT_RADIUS_ACCT) ||
 	    opt_enabled(&l->auth.options, AUTH_OPT_EXT_ACCT) ||
-	    opt_enabled(&l->auth.options, AUTH_OPT_PAM_ACCT);
+	    opt_enabled(&l->auth.options, AUTH_OPT_PAM_ACCT) ||
+	    opt_enabled(&l->auth.options, AUTH_OPT_SYSTEM_ACCT);
 }
 
 /* Snapshot of the link for a record (loop thread). */
@@ -179,6 +181,7 @@ acct_rec_new(struct acct_sess *s, int type)
 	r->want_radius = opt_enabled(&l->auth.options, AUTH_OPT_RADIUS_ACCT);
 	r->want_ext = opt_enabled(&l->auth.options, AUTH_OPT_EXT_ACCT);
 	r->want_pam = opt_enabled(&l->auth.options, AUTH_OPT_PAM_ACCT);
+	r->want_sys = opt_enabled(&l->auth.options, AUTH_OPT_SYSTEM_ACCT);
 	util_strlcpy(r->pam_service, g_global.pam_service != NULL &&
 	    g_global.pam_service[0] != '\0' ? g_global.pam_service : "mpd",
 	    sizeof(r->pam_service));
@@ -422,6 +425,9 @@ acct_work(void *arg)
 			r->pam = NULL;
 		}
 	}
+	if (r->want_sys && r->tries == 0 && r->type != RAD_ACCT_UPDATE)
+		sys_acct_record(r->type == RAD_ACCT_START, r->lnk, r->user,
+		    r->x.peer_addr, r->lnk);
 	if (!r->want_radius) {
 		r->ok = true;		/* nothing to spool */
 		return;

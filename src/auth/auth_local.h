@@ -273,6 +273,12 @@ void	pam_conf_fill(struct auth_req *r);
 void	*pam_acct_open(const char *service, const char *user,
 	    const char *rhost, const char *lnk);
 void	pam_acct_close(void *handle, const char *lnk);
+/*
+ * system-acct (worker threads, one at a time): a utmp + wtmp login
+ * (start) or logout record for line (the link name).
+ */
+void	sys_acct_record(bool start, const char *line, const char *user,
+	    const char *host, const char *lnk);
 void	system_backend(struct auth_req *r);
 
 /*

@@ -4,7 +4,8 @@
  * against the system's shadow password database with crypt(3).  Both
  * need the plaintext password, so other protocols fall through to the
  * next backend, as in mpd5.  pam-acct opens a PAM session at accounting
- * Start and closes it at Stop (acct.c).  Worker threads only: PAM modules
+ * Start and closes it at Stop, system-acct writes utmp/wtmp login and
+ * logout records (acct.c).  Worker threads only: PAM modules
  * and NSS may block.
  */
 #include "auth_local.h"
@@ -12,6 +13,9 @@
 #include <crypt.h>
 #include <security/pam_appl.h>
 #include <shadow.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <utmpx.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,6 +161,40 @@ pam_acct_close(void *handle, const char *lnk)
 	else
 		log_msg(LG_AUTH2, "[%s] ACCT: PAM session closed", lnk);
 	pam_end(ph, rc);
+}
+
+void
+sys_acct_record(bool start, const char *line, const char *user,
+    const char *host, const char *lnk)
+{
+	/* MPD_UTMP_FILE / MPD_WTMP_FILE: other files, for tests only */
+	const char *utmp = getenv("MPD_UTMP_FILE");
+	const char *wtmp = getenv("MPD_WTMP_FILE");
+	struct utmpx ut;
+	struct timeval tv;
+	size_t n = strlen(line);
+
+	memset(&ut, 0, sizeof(ut));
+	ut.ut_type = start ? USER_PROCESS : DEAD_PROCESS;
+	ut.ut_pid = getpid();
+	strncpy(ut.ut_line, line, sizeof(ut.ut_line));
+	/* ut_id: the line's last characters, as getty does */
+	strncpy(ut.ut_id, n > sizeof(ut.ut_id) ? line + n -
+	    sizeof(ut.ut_id) : line, sizeof(ut.ut_id));
+	if (start) {
+		strncpy(ut.ut_user, user, sizeof(ut.ut_user));
+		strncpy(ut.ut_host, host, sizeof(ut.ut_host));
+	}
+	gettimeofday(&tv, NULL);
+	ut.ut_tv.tv_sec = (int32_t)tv.tv_sec;
+	ut.ut_tv.tv_usec = (int32_t)tv.tv_usec;
+	if (utmpxname(utmp != NULL ? utmp : _PATH_UTMPX) == 0) {
+		setutxent();
+		if (pututxline(&ut) == NULL)
+			log_perr(LG_ERR, "[%s] ACCT: can't write utmp", lnk);
+		endutxent();
+	}
+	updwtmpx(wtmp != NULL ? wtmp : _PATH_WTMPX, &ut);
 }
 
 void

@@ -783,3 +783,37 @@ def test_radius_conf_file(ppp_lab, radius):
     wait_for(lambda: any(r.get("Acct-Status-Type") == "Start"
                          for r in radius.detail_records()),
              IO_TIMEOUT, "Start record")
+
+
+def test_system_acct_utmp(ppp_lab):
+    """system-acct: utmp/wtmp login and logout records (private files)."""
+    from ppp_lab import NsMpd, Session
+    utmp = os.path.join(ppp_lab.workdir, "utmp")
+    wtmp = os.path.join(ppp_lab.workdir, "wtmp")
+    for f in (utmp, wtmp):
+        open(f, "wb").close()
+    cfg = Config(auth="pap", server_extra=["set auth enable system-acct"])
+    d = os.path.join(ppp_lab.workdir, "server")
+    m = NsMpd(ppp_lab.ns_a, d, conf=cfg.server_conf(),
+              secret=cfg.server_secret(), label="server",
+              env={"MPD_UTMP_FILE": utmp, "MPD_WTMP_FILE": wtmp})
+    ppp_lab.daemons.append(m)
+    m.start()
+    cli = ppp_lab.start_client(cfg)
+    s = Session(ppp_lab, cfg, m, cli)
+    wait_session_up(s)
+
+    def dump(path):
+        return subprocess.run(["utmpdump", path], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL).stdout.decode()
+    wait_for(lambda: "[%s" % CLI_NAME in dump(utmp), IO_TIMEOUT,
+             "the login in utmp")
+    cli.cmds("link L", "close")
+    wait_for(lambda: dump(wtmp).count("\n") >= 2, IO_TIMEOUT,
+             "login and logout in wtmp")
+    recs = [l for l in dump(wtmp).splitlines() if l.startswith("[")]
+    assert recs[0].startswith("[7]") and "[%s" % CLI_NAME in recs[0], recs
+    assert recs[1].startswith("[8]"), recs
+    # the login line is the link's name in both
+    line = re.findall(r"\[([^\]]*)\]", recs[0])[4].strip()
+    assert line.startswith("L-") and line in recs[1], recs
