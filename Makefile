@@ -36,6 +36,7 @@ CFLAGS		+= -std=gnu11 $(OPT) $(WARNINGS) $(WERROR) -MMD -MP
 PKGS		 = libedit libssl libcrypto zlib
 LDLIBS		+= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ledit -lssl -lcrypto -lz) \
 		   -lpcap -lpam -lradcli -lpthread
+LDLIBS		+= -lcrypt	# radius helper: system-auth (crypt_r)
 CPPFLAGS	+= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 
 # Sources, per layer (dependencies point down: core <- link/dp <- auth/ppp <- ctl <- main).

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "auth/acct.h"
 #include "auth/ippool.h"
 #include "auth/msoft.h"
 #include "auth/radsrv.h"
@@ -304,6 +305,7 @@ cleanup(void)
 	web_shutdown();
 	radsrv_shutdown();
 	link_shutdown_all();
+	acct_shutdown();	/* before the workers: it cancels its job */
 	worker_shutdown();
 	bund_shutdown_all();
 	fd_close_drain();	/* the bundles' devices are gone */
@@ -344,7 +346,9 @@ static void
 shutdown_check(void *arg)
 {
 	(void)arg;
-	if (links_active() == 0 || event_now_ms() >= shutdown_deadline) {
+	/* the links' accounting Stops get the same grace period */
+	if ((links_active() == 0 && acct_spool_len() == 0) ||
+	    event_now_ms() >= shutdown_deadline) {
 		event_stop();
 		return;
 	}

@@ -264,9 +264,18 @@ auth_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 	cmd_printf(ctx, "\tIPFW tables     :\n");
 	cmd_printf(ctx, "\tTraffic filters :\n");
 	cmd_printf(ctx, "\tTraffic limits  :\n");
-	cmd_printf(ctx, "\tMS-Domain       : \n");
-	cmd_printf(ctx, "\tMPPE Types      : %s\n", "Not available");
-	cmd_printf(ctx, "\tMPPE Policy     : %s\n", "no encryption required");
+	cmd_printf(ctx, "\tMS-Domain       : %s\n", d->ms_domain);
+	/* mpd5 swaps the two labels (spec 5.7) */
+	cmd_printf(ctx, "\tMPPE Types      : %s\n", d->mppe_policy == 1 ?
+	    "Allowed" : d->mppe_policy == 2 ? "Required" : "Not available");
+	if (d->mppe_types == 0)
+		cmd_printf(ctx, "\tMPPE Policy     : %s\n",
+		    "no encryption required");
+	else
+		cmd_printf(ctx, "\tMPPE Policy     : %s%s%sbit\n",
+		    d->mppe_types & 1 ? "40 " : "",
+		    d->mppe_types & 4 ? "56 " : "",
+		    d->mppe_types & 2 ? "128 " : "");
 	cmd_printf(ctx, "\tMPPE Keys       : %s\n", d->mppe_keys ? "yes" : "no");
 	return CMD_OK;
 }

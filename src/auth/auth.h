@@ -55,6 +55,16 @@ struct auth_data {
 	uint8_t		mppe_recv_key[16];
 	bool		mppe_keys;
 	uint8_t		ms_lm_key[8];
+	/* RADIUS (show radius, accounting, CoA) */
+	bool		radius_auth;		/* Access-Accept */
+	uint8_t		state[253];
+	size_t		state_len;
+	uint8_t		class_[253];
+	size_t		class_len;
+	struct in_addr	framed_netmask;
+	char		ms_domain[64];
+	int		mppe_policy;		/* MS-MPPE-Encryption-Policy */
+	int		mppe_types;		/* MS-MPPE-Encryption-Types */
 };
 
 /*

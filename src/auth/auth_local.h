@@ -21,6 +21,7 @@
 #include "auth.h"
 #include "auth_proto.h"
 #include "extauth.h"
+#include "radius.h"
 
 #define AUTH_RETRIES		5	/* Request / Challenge sends */
 
@@ -81,6 +82,18 @@ struct auth_req {
 	char			 secret_path[PATH_MAX];
 	unsigned		 ext_timeout_ms;
 	struct extauth_request	 ext;
+	/* for RADIUS and PAM: what the peer sent */
+	struct radius_snap	*rad;		/* NULL: no radius-auth */
+	char			 pam_service[64];
+	char			 pam_confdir[PATH_MAX];
+	uint8_t			 chap_alg;	/* CHAP_ALG_* or 0 */
+	uint8_t			 chap_id;
+	uint8_t			 chal[16];
+	size_t			 chal_len;
+	uint8_t			 value[CHAP_MS_VAL_LEN];
+	size_t			 value_len;
+	uint8_t			 eap[1500];	/* EAP packet to proxy */
+	size_t			 eap_len;
 	/* result */
 	enum auth_status	 status;
 	enum auth_fail		 why_fail;
@@ -90,6 +103,10 @@ struct auth_req {
 	uint8_t			 nt_hash[16];
 	bool			 have_reply_message;
 	char			 mschap_error[128];
+	char			 mschap2_success[64];	/* RADIUS "S=..." */
+	uint8_t			 rad_code;	/* RADIUS answer, 0 none */
+	bool			 have_ms_nt_key;	/* MS-CHAP-MPPE-Keys */
+	uint8_t			 ms_nt_key[16];
 	struct auth_data	 data;
 };
 
@@ -236,6 +253,35 @@ unsigned auth_retry_ms(const struct auth_state *st);
 uint8_t	auth_chap_alg(enum lcp_auth a);
 
 /*
+ * ---- radius.c ----
+ * radius_backend: the radius-auth backend (worker thread; r only).
+ */
+void	radius_backend(struct auth_req *r);
+
+/*
+ * ---- pam.c ----
+ * pam_backend: the pam-auth backend, PAP only (worker thread; r only).
+ * system_backend: system-auth through the shadow password (worker).
+ */
+void	pam_backend(struct auth_req *r);
+/* Copy the PAM service settings into r (loop thread). */
+void	pam_conf_fill(struct auth_req *r);
+/*
+ * pam-acct (worker threads): open a PAM session for user (returns the
+ * handle, or NULL, logged) / close it and free the handle (NULL is fine).
+ */
+void	*pam_acct_open(const char *service, const char *user,
+	    const char *rhost, const char *lnk);
+void	pam_acct_close(void *handle, const char *lnk);
+/*
+ * system-acct (worker threads, one at a time): a utmp + wtmp login
+ * (start) or logout record for line (the link name).
+ */
+void	sys_acct_record(bool start, const char *line, const char *user,
+	    const char *host, const char *lnk);
+void	system_backend(struct auth_req *r);
+
+/*
  * ---- pap.c ----
  * pap_start_client: our Request side begins (password from the config or
  * a mpd.secret lookup, then Requests every fsm-timeout).  pap_input: any
@@ -283,5 +329,7 @@ void	chap_server_finish(struct auth_state *st, struct auth_req *req);
 void	eap_start_server(struct auth_state *st);
 void	eap_input(struct auth_state *st, const uint8_t *pkt, size_t len);
 void	eap_stop(struct auth_state *st);
+/* The RADIUS answer to a relayed Response (radius-proxy). */
+void	eap_proxy_finish(struct auth_state *st, struct auth_req *req);
 
 #endif /* MPD_AUTH_AUTH_LOCAL_H */

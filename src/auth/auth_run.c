@@ -650,9 +650,18 @@ auth_req_new(struct auth_state *st, uint16_t proto, enum lcp_auth alg,
 		phys_called_num(l, x->called, sizeof(x->called));
 		phys_self_addr(l, x->self_addr, sizeof(x->self_addr));
 		phys_peer_addr(l, x->peer_addr, sizeof(x->peer_addr));
+		phys_self_name(l, x->self_name, sizeof(x->self_name));
+		phys_peer_name(l, x->peer_name, sizeof(x->peer_name));
+		phys_peer_iface(l, x->peer_iface, sizeof(x->peer_iface));
 	}
+	x->originated = l->originated;
 	util_strlcpy(x->peer_ident, l->peer_ident[0] != '\0' ? l->peer_ident :
 	    l->lcp.peer.ident, sizeof(x->peer_ident));
+	if (r->options & (1u << AUTH_OPT_RADIUS_AUTH)) {
+		r->rad = mem_alloc("radius", sizeof(*r->rad));
+		radius_snap_fill(r->rad, l);
+	}
+	pam_conf_fill(r);
 	return r;
 }
 
@@ -661,6 +670,10 @@ auth_req_free(struct auth_req *req)
 {
 	if (req == NULL)
 		return;
+	if (req->rad != NULL) {
+		memset(req->rad, 0, sizeof(*req->rad));
+		mem_free(req->rad);
+	}
 	memset(req, 0, sizeof(*req));
 	mem_free(req);
 }
@@ -739,15 +752,6 @@ backend_internal(struct auth_req *r)
 	    auth_status_text(r->status));
 }
 
-/* A backend of a later release: say so and fall through (worker). */
-static void
-backend_missing(struct auth_req *r, const char *name)
-{
-	log_msg(LG_AUTH, "[%s] AUTH: Trying %s", r->lnk, name);
-	log_msg(LG_ERR, "[%s] AUTH: %s is not available yet", r->lnk, name);
-	log_msg(LG_AUTH, "[%s] AUTH: %s returned error", r->lnk, name);
-}
-
 /* The backend chain (worker thread; touches only r). */
 static void
 backend_work(void *arg)
@@ -755,18 +759,35 @@ backend_work(void *arg)
 	struct auth_req *r = arg;
 
 	log_msg(LG_AUTH2, "[%s] AUTH: Thread started", r->lnk);
+	if (r->proto == PROTO_EAP && r->eap_len > 0) {
+		/* EAP radius-proxy: RADIUS decides alone (spec 4.5.2) */
+		radius_backend(r);
+		return;
+	}
 	if (r->options & (1u << AUTH_OPT_EXT_AUTH)) {
 		backend_external(r);
 		if (r->status == AUTH_STATUS_SUCCESS ||
 		    r->status == AUTH_STATUS_UNDEF)
 			return;
 	}
-	if (r->options & (1u << AUTH_OPT_RADIUS_AUTH))
-		backend_missing(r, "RADIUS");
-	if (r->options & (1u << AUTH_OPT_PAM_AUTH))
-		backend_missing(r, "PAM");
-	if (r->options & (1u << AUTH_OPT_SYSTEM_AUTH))
-		backend_missing(r, "SYSTEM");
+	if (r->options & (1u << AUTH_OPT_RADIUS_AUTH)) {
+		/* only an Accept ends the chain (spec 4.5.2) */
+		radius_backend(r);
+		if (r->status == AUTH_STATUS_SUCCESS)
+			return;
+	}
+	if (r->options & (1u << AUTH_OPT_PAM_AUTH)) {
+		pam_backend(r);
+		if (r->status == AUTH_STATUS_SUCCESS ||
+		    r->status == AUTH_STATUS_UNDEF)
+			return;
+	}
+	if (r->options & (1u << AUTH_OPT_SYSTEM_AUTH)) {
+		system_backend(r);
+		if (r->status == AUTH_STATUS_SUCCESS ||
+		    r->status == AUTH_STATUS_UNDEF)
+			return;
+	}
 	if (r->options & (1u << AUTH_OPT_INTERNAL)) {
 		backend_internal(r);
 		if (r->status == AUTH_STATUS_SUCCESS ||
@@ -783,6 +804,8 @@ backend_finish(struct auth_state *st, struct auth_req *r)
 {
 	if (r->proto == PROTO_PAP)
 		pap_server_finish(st, r);
+	else if (r->proto == PROTO_EAP && r->eap_len > 0)
+		eap_proxy_finish(st, r);
 	else
 		chap_server_finish(st, r);
 }

@@ -193,6 +193,13 @@ chap_server_response(struct auth_state *st, uint16_t proto, uint8_t id,
 		    strlen(msoft_user_part(name)) + 1);
 	req = auth_req_new(st, proto, proto == PROTO_EAP ?
 	    LCP_AUTH_CHAP_MD5 : st->srv_proto, name);
+	/* what RADIUS forwards (spec 9.3) */
+	req->chap_alg = st->srv.alg;
+	req->chap_id = id;
+	memcpy(req->chal, st->srv.chal, st->srv.chal_len);
+	req->chal_len = st->srv.chal_len;
+	memcpy(req->value, v.value, v.value_len);
+	req->value_len = v.value_len;
 	auth_backend_start(st, req);
 }
 
@@ -278,6 +285,36 @@ chap_server_keys(struct auth_state *st, const uint8_t nt_hash[16])
 	memset(master, 0, sizeof(master));
 }
 
+/*
+ * The AAA server verified the Response (RADIUS): its MS-CHAP2-Success
+ * text answers the peer and its keys feed MPPE (RFC 2548 2.4).
+ */
+static void
+chap_aaa_keys(struct auth_state *st, const struct auth_req *req, char *ack,
+    size_t acklen)
+{
+	if (st->srv.alg == CHAP_ALG_MSV2 && req->mschap2_success[0] != '\0') {
+		if (req->have_reply_message)
+			snprintf(ack, acklen, "%s M=%.120s", req->mschap2_success,
+			    req->data.reply_message);
+		else
+			snprintf(ack, acklen, "%s", req->mschap2_success);
+	}
+	if (req->data.mppe_keys) {
+		memcpy(st->srv.send_key, req->data.mppe_send_key, 16);
+		memcpy(st->srv.recv_key, req->data.mppe_recv_key, 16);
+		st->srv.have_keys = true;
+	} else if (st->srv.alg == CHAP_ALG_MSV1 && req->have_ms_nt_key) {
+		/* MS-CHAP-MPPE-Keys carries the NT hash's hash (RFC 3079) */
+		memcpy(st->srv.nt_hash_hash, req->ms_nt_key, 16);
+		if (msoft_v1_start_key(st->srv.chal, st->srv.nt_hash_hash,
+		    st->srv.send_key) == 0) {
+			memcpy(st->srv.recv_key, st->srv.send_key, 16);
+			st->srv.have_keys = true;
+		}
+	}
+}
+
 void
 chap_server_finish(struct auth_state *st, struct auth_req *req)
 {
@@ -321,6 +358,8 @@ chap_server_finish(struct auth_state *st, struct auth_req *req)
 	}
 	if (ms && have_hash)
 		chap_server_keys(st, nt_hash);
+	else if (req->status == AUTH_STATUS_SUCCESS)
+		chap_aaa_keys(st, req, ack, sizeof(ack));
 	memset(nt_hash, 0, sizeof(nt_hash));
 	log_msg(LG_AUTH, "[%s] CHAP: Reply message: %s", l->name, ack);
 	st->srv.done = true;

@@ -11,7 +11,8 @@
  * Peer: Identity is answered with `set auth authname`, MD5-Challenge
  * like a CHAP challenge when `md5` is accepted (the default), any other
  * method with a Nak proposing MD5 once; Notification is acknowledged.
- * radius-proxy needs RADIUS, which comes with a later release.
+ * radius-proxy: every Response of the peer goes to RADIUS in EAP-Message
+ * attributes (RFC 3579 3.1) and the server's EAP packets come back.
  */
 #include "eap.h"
 
@@ -23,6 +24,7 @@
 #include "../ppp/link.h"
 #include "../ppp/proto.h"
 #include "auth_local.h"
+#include "radius_proto.h"
 
 /* In `show eap` order, as mpd5 lists them. */
 static const struct opt_def eap_opts[] = {
@@ -310,6 +312,90 @@ eap_result(struct auth_state *st, const struct eap_pkt *e)
 	auth_dir_done(st, false, e->code == EAP_SUCCESS);
 }
 
+/* ---- radius-proxy (RFC 3579) ---- */
+
+static bool
+eap_proxy(const struct link *l)
+{
+	return l->eap != NULL &&
+	    opt_enabled(&l->eap->options, EAP_OPT_RADIUS_PROXY);
+}
+
+/* Relay a Response of the peer to the RADIUS server. */
+static void
+eap_proxy_relay(struct auth_state *st, const struct eap_pkt *e,
+    const uint8_t *pkt, size_t len)
+{
+	struct link *l = st->l;
+	struct auth_req *req;
+	char buf[AUTH_MAX_NAME + 1];
+
+	if (st->srv.req != NULL) {
+		log_msg(LG_AUTH, "[%s] EAP: Auth return status: %s", l->name,
+		    auth_status_text(AUTH_STATUS_BUSY));
+		return;
+	}
+	if (e->type == EAP_TYPE_IDENTITY) {
+		auth_printable(e->data, e->len, buf, sizeof(buf));
+		log_msg(LG_AUTH, "[%s] EAP: Identity:%s", l->name, buf);
+		memset(st->srv.eap_identity, 0, sizeof(st->srv.eap_identity));
+		memcpy(st->srv.eap_identity, e->data, e->len <
+		    sizeof(st->srv.eap_identity) - 1 ? e->len :
+		    sizeof(st->srv.eap_identity) - 1);
+	}
+	timer_stop(&st->srv.timer);
+	st->srv.eap_step = EAP_SRV_METHOD;
+	st->srv.resp_id = e->id;
+	log_msg(LG_AUTH, "[%s] EAP: relaying %s to RADIUS", l->name,
+	    eap_type_name(e->type));
+	req = auth_req_new(st, PROTO_EAP, LCP_AUTH_EAP, st->srv.eap_identity);
+	if (len > sizeof(req->eap))
+		len = sizeof(req->eap);
+	memcpy(req->eap, pkt, len);
+	req->eap_len = len;
+	memcpy(req->data.state, st->data.state, st->data.state_len);
+	req->data.state_len = st->data.state_len;
+	if (req->rad == NULL) {
+		req->rad = mem_alloc("radius", sizeof(*req->rad));
+		radius_snap_fill(req->rad, l);
+	}
+	auth_backend_start(st, req);
+}
+
+void
+eap_proxy_finish(struct auth_state *st, struct auth_req *req)
+{
+	const uint8_t *p = req->eap;
+	size_t n = req->eap_len;
+	bool have = n >= AUTH_HDR_LEN && (size_t)(p[2] << 8 | p[3]) == n;
+
+	if (req->status == AUTH_STATUS_BUSY)
+		return;
+	if (req->rad_code == RAD_ACCESS_CHALLENGE && have) {
+		auth_xmit(st, PROTO_EAP, p, n);
+		return;
+	}
+	if (req->status == AUTH_STATUS_SUCCESS) {
+		if (have && p[0] == EAP_SUCCESS)
+			auth_xmit(st, PROTO_EAP, p, n);
+		else
+			eap_send(st, EAP_SUCCESS, st->srv.resp_id, 0, NULL, 0);
+		if (req->data.mppe_keys) {
+			memcpy(st->srv.send_key, req->data.mppe_send_key, 16);
+			memcpy(st->srv.recv_key, req->data.mppe_recv_key, 16);
+			st->srv.have_keys = true;
+		}
+		st->srv.done = true;
+		auth_dir_done(st, true, true);
+		return;
+	}
+	if (have && p[0] == EAP_FAILURE)
+		auth_xmit(st, PROTO_EAP, p, n);
+	else
+		eap_send(st, EAP_FAILURE, st->srv.resp_id, 0, NULL, 0);
+	auth_dir_done(st, true, false);
+}
+
 void
 eap_input(struct auth_state *st, const uint8_t *pkt, size_t len)
 {
@@ -320,11 +406,13 @@ eap_input(struct auth_state *st, const uint8_t *pkt, size_t len)
 		    st->l->name, (int)len);
 		return;
 	}
-	if (st->l->eap != NULL &&
-	    opt_enabled(&st->l->eap->options, EAP_OPT_RADIUS_PROXY) &&
-	    e.code == EAP_RESPONSE)
-		log_msg(LG_AUTH, "[%s] EAP: radius-proxy is not available yet",
-		    st->l->name);
+	if (e.code == EAP_RESPONSE && eap_proxy(st->l) &&
+	    st->srv_proto == LCP_AUTH_EAP &&
+	    st->srv.eap_step != EAP_SRV_IDLE &&
+	    st->peer_to_self != LCP_AUTH_NONE) {
+		eap_proxy_relay(st, &e, pkt, len);
+		return;
+	}
 	switch (e.code) {
 	case EAP_REQUEST:
 		eap_request(st, &e);

@@ -363,13 +363,9 @@ int
 extauth_run(const char *script, const struct extauth_request *rq,
     unsigned timeout_ms, struct extauth_reply *rp, const char *lnk)
 {
-	char command[512], req[4096], reply[EXTAUTH_MAX_REPLY + 1];
-	int in[2] = { -1, -1 }, out[2] = { -1, -1 };
-	size_t req_len, req_off = 0, rep_len = 0;
-	bool done = false, timed_out = false;
-	uint64_t deadline;
-	pid_t pid;
-	int rc = -1;
+	char req[4096], *reply;
+	size_t req_len;
+	int n;
 
 	memset(rp, 0, sizeof(*rp));
 	rp->result = EXTAUTH_FAIL;
@@ -377,30 +373,58 @@ extauth_run(const char *script, const struct extauth_request *rq,
 		log_msg(LG_ERR, "[%s] Ext-auth: Script not specified!", lnk);
 		return -1;
 	}
-	if (strpbrk(rq->user, "'\n\r") != NULL) {
-		log_msg(LG_ERR, "[%s] Ext-auth: Denied character in USER_NAME!",
-		    lnk);
-		return -1;
-	}
-	if ((size_t)snprintf(command, sizeof(command), "%s '%s'", script,
-	    rq->user) >= sizeof(command)) {
-		log_msg(LG_ERR, "[%s] Ext-auth: command too long", lnk);
-		return -1;
-	}
 	req_len = extauth_build_request(rq, req, sizeof(req));
 	if (req_len == 0) {
 		log_msg(LG_ERR, "[%s] Ext-auth: request too long", lnk);
 		return -1;
 	}
-	log_msg(LG_AUTH, "[%s] Ext-auth: Invoking auth program: '%s'", lnk,
-	    command);
+	reply = malloc(EXTAUTH_MAX_REPLY + 1);
+	if (reply == NULL)
+		return -1;
+	n = extauth_exchange(script, rq->user, req, req_len, timeout_ms,
+	    reply, "auth", lnk);
+	memset(req, 0, sizeof(req));
+	if (n >= 0)
+		extauth_parse_reply(reply, rp, lnk);
+	memset(reply, 0, EXTAUTH_MAX_REPLY + 1);
+	free(reply);
+	return n >= 0 ? 0 : -1;
+}
+
+int
+extauth_exchange(const char *script, const char *user, const char *req,
+    size_t req_len, unsigned timeout_ms, char *reply, const char *what,
+    const char *lnk)
+{
+	char command[512];
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 };
+	size_t req_off = 0, rep_len = 0;
+	bool done = false, timed_out = false;
+	uint64_t deadline;
+	pid_t pid;
+	int rc = -1;
+
+	reply[0] = '\0';
+	if (strpbrk(user, "'\n\r") != NULL) {
+		log_msg(LG_ERR, "[%s] Ext-%s: Denied character in USER_NAME!",
+		    lnk, what);
+		return -1;
+	}
+	if ((size_t)snprintf(command, sizeof(command), "%s '%s'", script,
+	    user) >= sizeof(command)) {
+		log_msg(LG_ERR, "[%s] Ext-%s: command too long", lnk, what);
+		return -1;
+	}
+	log_msg(LG_AUTH, "[%s] Ext-%s: Invoking %s program: '%s'", lnk,
+	    what, what, command);
 	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0) {
-		log_perr(LG_ERR, "[%s] Ext-auth: pipe", lnk);
+		log_perr(LG_ERR, "[%s] Ext-%s: pipe", lnk, what);
 		goto fail;
 	}
 	pid = spawn_script(command, in[0], out[1]);
 	if (pid < 0) {
-		log_perr(LG_ERR, "[%s] Ext-auth: can't run the script", lnk);
+		log_perr(LG_ERR, "[%s] Ext-%s: can't run the script", lnk,
+		    what);
 		goto fail;
 	}
 	close(in[0]);
@@ -467,7 +491,6 @@ extauth_run(const char *script, const struct extauth_request *rq,
 			}
 		}
 	}
-	memset(req, 0, sizeof(req));
 	if (in[1] >= 0)
 		close(in[1]);
 	close(out[0]);
@@ -475,17 +498,15 @@ extauth_run(const char *script, const struct extauth_request *rq,
 	reap_child(pid, done ? now_ms() + EXTAUTH_EXIT_GRACE_MS : 0);
 	if (!done) {
 		if (timed_out)
-			log_msg(LG_AUTH, "[%s] Ext-auth: script timed out", lnk);
+			log_msg(LG_AUTH, "[%s] Ext-%s: script timed out", lnk,
+			    what);
 		else
-			log_msg(LG_AUTH2, "[%s] Ext-auth: cancelled", lnk);
+			log_msg(LG_AUTH2, "[%s] Ext-%s: cancelled", lnk, what);
 		goto fail;
 	}
 	reply[rep_len] = '\0';
-	extauth_parse_reply(reply, rp, lnk);
-	memset(reply, 0, sizeof(reply));
-	rc = 0;
+	rc = (int)rep_len;
 fail:
-	memset(req, 0, sizeof(req));
 	if (in[0] >= 0)
 		close(in[0]);
 	if (in[1] >= 0)

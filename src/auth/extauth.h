@@ -47,6 +47,7 @@ struct extauth_request {
 	char		peer_mac[32];
 	char		peer_iface[32];
 	char		peer_ident[64];
+	bool		originated;	/* we placed the call (RADIUS only) */
 };
 
 struct extauth_reply {
@@ -93,5 +94,17 @@ void	extauth_parse_reply(char *text, struct extauth_reply *rp,
  */
 int	extauth_run(const char *script, const struct extauth_request *rq,
 	    unsigned timeout_ms, struct extauth_reply *rp, const char *lnk);
+
+/*
+ * The transport of both scripts (ext-auth, ext-acct): run
+ * `<script> '<user>'`, write req (req_len bytes) to its stdin and read
+ * its reply into reply (EXTAUTH_MAX_REPLY + 1 bytes, NUL-terminated) up
+ * to an empty line or EOF, within timeout_ms.  what ("auth"/"acct")
+ * names the log lines.  Blocking (worker threads).  Returns the reply
+ * length, or -1.
+ */
+int	extauth_exchange(const char *script, const char *user, const char *req,
+	    size_t req_len, unsigned timeout_ms, char *reply, const char *what,
+	    const char *lnk);
 
 #endif /* MPD_AUTH_EXTAUTH_H */

@@ -13,11 +13,14 @@
 #include <ifaddrs.h>
 #include <limits.h>
 #include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "../core/mem.h"
+#include "acct.h"
+#include "auth.h"
 #include "../ppp/link.h"
 
 #define RADIUS_DEFAULT_TIMEOUT	5
@@ -342,6 +345,17 @@ const struct cmdtab radius_unset_cmds[] = {
 	{ .name = NULL },
 };
 
+static const char *
+radius_hex(const uint8_t *b, size_t n, char *buf, size_t len)
+{
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && 2 * i + 2 < len; i++)
+		snprintf(buf + 2 * i, 3, "%02x", b[i]);
+	return buf;
+}
+
 /*
  * `show radius`: settings of the current link, then the RADIUS data of
  * its session (spec 5.8).  The session data is filled in by the client
@@ -352,7 +366,9 @@ radius_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 {
 	const struct radius_conf *c;
 	const struct radius_server *s;
-	char buf[INET6_ADDRSTRLEN];
+	const struct auth_data *d;
+	struct radius_stats st;
+	char buf[INET6_ADDRSTRLEN], hex[2 * 253 + 1];
 	int i = 1;
 
 	if (ctx->lnk == NULL || ctx->lnk->radius == NULL)
@@ -382,10 +398,28 @@ radius_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 	}
 	cmd_printf(ctx, "RADIUS options\n");
 	opt_show(ctx, &c->options, radius_opts);
+	d = auth_result(ctx->lnk);
 	cmd_printf(ctx, "Data:\n");
-	cmd_printf(ctx, "\tAuthenticated  : %s\n", "no");
-	cmd_printf(ctx, "\tState          : 0x\n");
-	cmd_printf(ctx, "\tClass          : 0x\n");
-	cmd_printf(ctx, "\tFilter Id      : \n");
+	cmd_printf(ctx, "\tAuthenticated  : %s\n", d->radius_auth ? "yes" :
+	    "no");
+	cmd_printf(ctx, "\tState          : 0x%s\n",
+	    radius_hex(d->state, d->state_len, hex, sizeof(hex)));
+	cmd_printf(ctx, "\tClass          : 0x%s\n",
+	    radius_hex(d->class_, d->class_len, hex, sizeof(hex)));
+	cmd_printf(ctx, "\tFilter Id      : %s\n", d->filter_id);
+	/* not in mpd5: the client's counters (all links) */
+	radius_stats_get(&st);
+	cmd_printf(ctx, "Statistics:\n");
+	cmd_printf(ctx, "\tRequests       : %lu\n", st.requests);
+	cmd_printf(ctx, "\tRetransmits    : %lu\n", st.retransmits);
+	cmd_printf(ctx, "\tTimeouts       : %lu\n", st.timeouts);
+	cmd_printf(ctx, "\tReplies        : %lu\n", st.replies);
+	cmd_printf(ctx, "\tBad authentic. : %lu\n", st.bad_authenticator);
+	cmd_printf(ctx, "\tMalformed      : %lu\n", st.malformed);
+	cmd_printf(ctx, "\tWrong id       : %lu\n", st.bad_id);
+	cmd_printf(ctx, "\tWrong code     : %lu\n", st.bad_code);
+	cmd_printf(ctx, "\tAcct spooled   : %lu\n", st.acct_spooled);
+	cmd_printf(ctx, "\tAcct delivered : %lu\n", st.acct_delivered);
+	cmd_printf(ctx, "\tAcct waiting   : %u\n", acct_spool_len());
 	return CMD_OK;
 }

@@ -88,6 +88,7 @@ radsrv_open(void)
 		return;
 	}
 	log_msg(LG_ERR, "radsrv: listening on %s %d", buf, (int)w->port);
+	radsrv_run_start();
 }
 
 static void
@@ -97,6 +98,7 @@ radsrv_close(void)
 		log_msg(LG_ERR, "radsrv: radsrv is not running");
 		return;
 	}
+	radsrv_run_stop();
 	close(g_radsrv.fd);
 	g_radsrv.fd = -1;
 	log_msg(LG_ERR, "radsrv: stop listening");
@@ -109,6 +111,7 @@ radsrv_shutdown(void)
 	struct radsrv_peer *p, *next;
 
 	if (g_radsrv.fd >= 0) {
+		radsrv_run_stop();
 		close(g_radsrv.fd);
 		g_radsrv.fd = -1;
 	}
@@ -222,6 +225,7 @@ int
 radsrv_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 {
 	const struct radsrv_peer *p;
+	struct radsrv_stats st;
 	char buf[INET6_ADDRSTRLEN];
 
 	cmd_printf(ctx, "Radsrv configuration:\n");
@@ -235,5 +239,14 @@ radsrv_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 		cmd_printf(ctx, "\t  %s ********\n", p->host);
 	cmd_printf(ctx, "Radsrv options:\n");
 	opt_show(ctx, &g_radsrv.options, radsrv_opts);
+	/* not in mpd5: what the server saw */
+	radsrv_stats_get(&st);
+	cmd_printf(ctx, "Radsrv statistics:\n");
+	cmd_printf(ctx, "\tReceived      : %lu\n", st.received);
+	cmd_printf(ctx, "\tUnknown peer  : %lu\n", st.unknown_peer);
+	cmd_printf(ctx, "\tMalformed     : %lu\n", st.malformed);
+	cmd_printf(ctx, "\tBad authentic.: %lu\n", st.bad_authenticator);
+	cmd_printf(ctx, "\tACKs sent     : %lu\n", st.acks);
+	cmd_printf(ctx, "\tNAKs sent     : %lu\n", st.naks);
 	return CMD_OK;
 }

@@ -42,6 +42,16 @@ extern struct radsrv_conf g_radsrv;
 /* Close the socket and free the peers (daemon exit). */
 void	radsrv_shutdown(void);
 
+/* Counters of the server (radsrv_run.c), for `show radsrv`. */
+struct radsrv_stats {
+	unsigned long	received, unknown_peer, malformed;
+	unsigned long	bad_authenticator, acks, naks;
+};
+void	radsrv_stats_get(struct radsrv_stats *st);
+/* Serve the bound socket on the loop / stop serving (radsrv_run.c). */
+void	radsrv_run_start(void);
+void	radsrv_run_stop(void);
+
 extern const struct cmdtab radsrv_set_cmds[];
 int	radsrv_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a);
 

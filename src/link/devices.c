@@ -178,6 +178,36 @@ phys_self_addr(const struct link *l, char *buf, unsigned len)
 		l->type->self_addr(l, buf, len);
 }
 
+void
+phys_self_name(const struct link *l, char *buf, unsigned len)
+{
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (l->type != NULL && l->type->self_name != NULL)
+		l->type->self_name(l, buf, len);
+}
+
+void
+phys_peer_name(const struct link *l, char *buf, unsigned len)
+{
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (l->type != NULL && l->type->peer_name != NULL)
+		l->type->peer_name(l, buf, len);
+}
+
+void
+phys_peer_iface(const struct link *l, char *buf, unsigned len)
+{
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (l->type != NULL && l->type->peer_iface != NULL)
+		l->type->peer_iface(l, buf, len);
+}
+
 /* ---- shared helpers ---- */
 
 /*

@@ -80,6 +80,17 @@ struct phys_type {
 	/* Self / peer outer addresses for scripts and `show` (optional). */
 	void			 (*self_addr)(const struct link *l, char *buf,
 				    unsigned len);
+	/*
+	 * For AAA (optional): self / peer names (tunnel host names; PPPoE
+	 * Agent-Circuit-Id / Agent-Remote-Id) and the peer-facing
+	 * interface (NAS-Port-Id).
+	 */
+	void			 (*self_name)(const struct link *l, char *buf,
+				    unsigned len);
+	void			 (*peer_name)(const struct link *l, char *buf,
+				    unsigned len);
+	void			 (*peer_iface)(const struct link *l, char *buf,
+				    unsigned len);
 };
 
 /* Wrappers: -1 / nothing when the type lacks the operation. */
@@ -99,6 +110,10 @@ const struct phys_type *phys_type_find(const char *name);
 void	phys_peer_addr(const struct link *l, char *buf, unsigned len);
 void	phys_calling_num(const struct link *l, char *buf, unsigned len);
 void	phys_called_num(const struct link *l, char *buf, unsigned len);
+/* AAA names and interface (empty when the type has none). */
+void	phys_self_name(const struct link *l, char *buf, unsigned len);
+void	phys_peer_name(const struct link *l, char *buf, unsigned len);
+void	phys_peer_iface(const struct link *l, char *buf, unsigned len);
 
 /* `show types`, `show device` */
 int	phys_cmd_show_types(struct cmd_ctx *ctx, int ac, char **av,

@@ -1825,6 +1825,34 @@ pppoe_called_num(const struct link *l, char *buf, unsigned len)
 	    c->mac_format, buf, len);
 }
 
+/* AAA: the relay's Agent-Circuit-Id / Agent-Remote-Id, the interface. */
+static void
+pppoe_self_name(const struct link *l, char *buf, unsigned len)
+{
+	const struct pppoe_state *st = l->dev_state;
+
+	if (st != NULL)
+		snprintf(buf, len, "%s", st->circuit_id);
+}
+
+static void
+pppoe_peer_name(const struct link *l, char *buf, unsigned len)
+{
+	const struct pppoe_state *st = l->dev_state;
+
+	if (st != NULL)
+		snprintf(buf, len, "%s", st->remote_id);
+}
+
+static void
+pppoe_peer_iface(const struct link *l, char *buf, unsigned len)
+{
+	const struct pppoe_conf *c = l->dev_conf;
+
+	if (c != NULL)
+		snprintf(buf, len, "%s", c->iface);
+}
+
 /* The PPPoE block of `show device` (spec 5.6). */
 static void
 pppoe_show(struct cmd_ctx *ctx, const struct link *l)
@@ -1881,4 +1909,7 @@ const struct phys_type phys_pppoe = {
 	.get_mtu	= pppoe_get_mtu,
 	.get_mru	= pppoe_get_mtu,
 	.self_addr	= pppoe_self_addr,
+	.self_name	= pppoe_self_name,	/* radius helper: AAA */
+	.peer_name	= pppoe_peer_name,
+	.peer_iface	= pppoe_peer_iface,
 };

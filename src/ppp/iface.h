@@ -181,5 +181,10 @@ void	iface_show_aaa_routes(struct cmd_ctx *ctx, const struct bund *b);
  * existing interface now (iface_run.c).
  */
 void	iface_conf_changed(struct bund *b);
+/*
+ * RADIUS CoA: set the AAA session and idle timeouts of a live interface
+ * (-1 keeps one) and restart both timers (iface_run.c).
+ */
+void	iface_aaa_timers(struct bund *b, int session, int idle);
 
 #endif /* MPD_PPP_IFACE_H */

@@ -30,6 +30,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "../auth/acct.h"
 #include "../auth/auth.h"
 #include "../core/event.h"
 #include "../core/log.h"
@@ -841,6 +842,25 @@ iface_timers_stop(struct iface_run *r)
 	timer_stop(&r->session_timer);
 }
 
+/*
+ * RADIUS CoA (radius helper): new AAA session / idle timeouts (-1 keeps
+ * the old value), the timers restart from now (surface spec 9.5).
+ */
+void
+iface_aaa_timers(struct bund *b, int session, int idle)
+{
+	struct iface_state *st = &b->iface;
+
+	if (session >= 0)
+		st->aaa_session = session;
+	if (idle >= 0)
+		st->aaa_idle = idle;
+	if (st->run == NULL || !st->up)
+		return;
+	iface_timers_stop(st->run);
+	iface_timers_start(b);
+}
+
 /* ---- dial-on-demand ---- */
 
 static void
@@ -990,6 +1010,10 @@ iface_up_event(struct bund *b)
 		    b->name);
 	iface_timers_start(b);
 	iface_update_descr(b);
+	for (idx = 0; idx < MAX_LINKS_PER_BUND; idx++)	/* radius: acct */
+		if (b->links[idx] != NULL &&
+		    b->links[idx]->lcp.phase == PHASE_NETWORK)
+			acct_link_up(b->links[idx]);
 }
 
 /* The last protocol went down. */

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "../auth/acct.h"
 #include "../auth/auth.h"
 #include "../core/log.h"
 #include "../core/mbuf.h"
@@ -256,6 +257,10 @@ lcp_enter_network(struct link *l)
 	/* A connection that got this far resets the redial count (mpd5). */
 	l->num_redial = 0;
 	bund_join(l);
+	/* radius: a link joining a bundle that is already up (multilink) */
+	if (l->bund != NULL && l->bund->iface.up && !l->bund->iface.dod &&
+	    l->lcp.phase == PHASE_NETWORK)
+		acct_link_up(l);
 }
 
 /* End of the Authenticate phase (see lcp.h). */
@@ -424,6 +429,8 @@ lcp_layer_down(struct fsm *f)
 	enum link_phase was = lcp->phase;
 
 	timer_stop(&lcp->echo_timer);
+	if (was == PHASE_NETWORK)
+		acct_link_down(l);	/* radius: Stop, before auth data goes */
 	lcp_new_phase(l, lcp_state_phase(f->state, PHASE_ESTABLISH));
 	auth_stop(l);
 	if (was == PHASE_NETWORK)

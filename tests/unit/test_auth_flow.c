@@ -565,7 +565,9 @@ test_extauth_fail_then_internal(void **state)
 	expect_log("[L2] AUTH: EXTERNAL returned: failed");
 	expect_log("[L2] Ext-auth: Unknown attr:'MPD_FOO'");
 	expect_log("[L2] AUTH: Trying RADIUS");
-	expect_log("[L2] AUTH: RADIUS is not available yet");
+	/* no server configured: RADIUS errs and the chain goes on */
+	expect_log("[L2] RADIUS: no servers configured");
+	expect_log("[L2] AUTH: RADIUS returned error");
 	expect_log("[L2] AUTH: Trying INTERNAL");
 }
 
