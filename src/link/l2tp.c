@@ -194,4 +194,6 @@ const struct phys_type phys_l2tp = {
 	.listen		= l2tp_listen,
 	.shutdown	= l2tp_shutdown,
 	.self_addr	= l2tp_self_addr,
+	.self_name	= l2tp_self_name,
+	.peer_name	= l2tp_peer_name,
 };

@@ -41,6 +41,12 @@ void	l2tp_shutdown(struct link *l);
 void	l2tp_peer_addr(const struct link *l, char *buf, unsigned len);
 void	l2tp_self_addr(const struct link *l, char *buf, unsigned len);
 void	l2tp_calling_num(const struct link *l, char *buf, unsigned len);
+/*
+ * Our and the peer's tunnel host names (Host Name AVPs) for the scripts'
+ * SELF_NAME/PEER_NAME and RADIUS Tunnel-Client/Server-Auth-ID.
+ */
+void	l2tp_self_name(const struct link *l, char *buf, unsigned len);
+void	l2tp_peer_name(const struct link *l, char *buf, unsigned len);
 void	l2tp_called_num(const struct link *l, char *buf, unsigned len);
 /* The "L2TP status:" lines of `show device` while the link is not DOWN. */
 void	l2tp_show_status(struct cmd_ctx *ctx, const struct link *l);

@@ -1143,6 +1143,24 @@ l2tp_self_addr(const struct link *l, char *buf, unsigned len)
 }
 
 void
+l2tp_self_name(const struct link *l, char *buf, unsigned len)
+{
+	const struct l2tp_state *st = l->dev_state;
+
+	if (st != NULL && st->sess != NULL)
+		util_strlcpy(buf, st->sess->t->hostname, len);
+}
+
+void
+l2tp_peer_name(const struct link *l, char *buf, unsigned len)
+{
+	const struct l2tp_state *st = l->dev_state;
+
+	if (st != NULL && st->sess != NULL)
+		util_strlcpy(buf, st->sess->t->peer_host, len);
+}
+
+void
 l2tp_calling_num(const struct link *l, char *buf, unsigned len)
 {
 	const struct l2tp_state *st = l->dev_state;
