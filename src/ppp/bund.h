@@ -28,6 +28,8 @@ struct mbuf;
 struct dp_ops;
 struct ipcp_state;
 struct ipv6cp_state;
+struct ccp_state;
+struct ecp_state;
 
 enum bund_opt {
 	BUND_OPT_IPCP, BUND_OPT_IPV6CP, BUND_OPT_COMPRESSION,
@@ -88,6 +90,8 @@ struct bund {
 	/* runtime of the NCP layers (ppp/ipcp.c) and the data plane (dp/) */
 	struct ipcp_state	*ipcp;
 	struct ipv6cp_state	*ipv6cp;
+	struct ccp_state	*ccp;		/* ppp/ccp_run.c */
+	struct ecp_state	*ecp;		/* ppp/ecp.c */
 	const struct dp_ops	*dp;
 	void			*dp_state;
 	bool			 ncps_open;	/* NCPs opened for this session */

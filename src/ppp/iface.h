@@ -181,5 +181,10 @@ void	iface_show_aaa_routes(struct cmd_ctx *ctx, const struct bund *b);
  * existing interface now (iface_run.c).
  */
 void	iface_conf_changed(struct bund *b);
+/*
+ * CCP/ECP came up or went down: re-apply the session MTU, which leaves
+ * room for their framing (ccp_mtu_overhead()).  No-op while down.
+ */
+void	iface_update_mtu(struct bund *b);
 
 #endif /* MPD_PPP_IFACE_H */
