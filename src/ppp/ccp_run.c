@@ -14,7 +14,8 @@
  * Windows and pppd expect.
  *
  * Reset-Request/Reset-Ack (RFC 1962 2.4): a decoder that loses sync asks
- * once (again after a second without the Ack) and drops compressed frames
+ * once (again after a second without the Ack; never more than ten a
+ * second) and drops compressed frames
  * until the Ack (Deflate, Predictor-1) or the next FLUSHED frame (MPPC,
  * whose Reset-Request is not acknowledged, RFC 3078 8).  The compressor
  * side restarts on each Reset-Request.
@@ -592,7 +593,10 @@ ccp_send_resetreq(struct ccp_state *st)
 {
 	uint64_t now = event_now_ms();
 
-	if (st->reset_wait && now - st->reset_ms < CCP_RESET_RETRY_MS)
+	/* one per second while waiting for an Ack; MPPC has no Ack, but a
+	 * peer sending garbage still gets at most ten a second */
+	if (now - st->reset_ms < (st->reset_wait ? CCP_RESET_RETRY_MS :
+	    CCP_RESET_RETRY_MS / 10))
 		return;
 	st->reset_wait = st->recv.type != CCP_TY_MPPC;
 	st->reset_ms = now;

@@ -106,11 +106,9 @@ dese_encode(struct dese_dir *d, uint16_t proto, const uint8_t *data,
 	}
 	memcpy(plain + plen, data, len);
 	plen += len;
-	pad = 8 - plen % 8;
-	if (!d->bis && pad == 8)
-		pad = 0;
+	pad = 8 - plen % 8;		/* 1..8: always self-describing */
 	for (i = 0; i < pad; i++)
-		plain[plen + i] = d->bis ? (uint8_t)(i + 1) : 0;
+		plain[plen + i] = (uint8_t)(i + 1);
 	plen += pad;
 	if (plen + 2 > outmax || dese_iv(d, d->seq, iv) < 0 ||
 	    dese_run(d, iv, plain, plen, out + 2) < 0) {
@@ -142,7 +140,7 @@ dese_decode(struct dese_dir *d, const uint8_t *in, size_t len,
 	if (dese_iv(d, seq, iv) < 0 || dese_run(d, iv, in + 2, clen,
 	    plain) < 0)
 		goto bad;
-	if (d->bis) {
+	{
 		pad = plain[clen - 1];
 		if (pad >= 1 && pad <= 8 && pad < clen) {
 			for (i = 0; i < pad; i++)

@@ -9,9 +9,10 @@
  * the data and the padding to a multiple of 8.  Each frame's chaining
  * value is the DES encryption of the negotiated nonce with the sequence
  * number XORed into its last two bytes, so frames decrypt independently
- * of loss.  DESE-bis pads self-describingly (1, 2, ... n; RFC 1570) and
- * the padding is removed; old DESE pads with zeros that stay (the IP
- * length covers them).
+ * of loss.  Both variants pad self-describingly (1, 2, ... n; RFC 1570),
+ * always at least one byte, and the receiver removes the padding: RFC
+ * 1969's zero padding cannot be told from data, which breaks compressed
+ * frames inside (the "padding issues" DESE-bis fixed).
  */
 #ifndef MPD_PPP_DESE_H
 #define MPD_PPP_DESE_H
