@@ -378,3 +378,14 @@ def test_corrupt_frames_and_storms(ppp_lab, ccp_victim):
         p.drain(0.3)
         assert s.server.alive()
     finish(ppp_lab, s)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("alg", sorted(ALGS))
+def test_algorithm_100mb(ppp_lab, alg):
+    s = ppp_lab.session(alg_config(alg))
+    wait_ccp(s.client, s.cli_bundle)
+    sent, got, n, dt = tcp_transfer(ppp_lab, 100 * MB, seed=13,
+                                    timeout=240 * SLOWDOWN)
+    print("%s: 100 MB over udp in %.1fs (%.1f MB/s)" % (alg, dt, 100 / dt))
+    assert n == 100 * MB and got == sent
