@@ -13,7 +13,8 @@
  * Receiver: stateless frames carry A and any count ahead of the last one;
  * the key is changed once per step.  In stateful mode a gap in the count
  * (lost frames) or an undecodable frame enters the discard state, asks for
- * one Reset-Request, and drops frames until one with A arrives; the key is
+ * a Reset-Request (again for every frame dropped meanwhile: the CCP layer
+ * rate-limits them), and drops frames until one with A arrives; the key is
  * then brought forward once per 256-count boundary crossed, and once more
  * for the A frame itself (RFC 3078 8.2).
  *
@@ -277,8 +278,13 @@ mppe_decode(struct mppe_dir *d, const uint8_t *in, size_t len,
 		if (d->encrypt && (flags & MPPE_HDR_FLUSHED))
 			mppe_rekey(d);
 	} else {
+		/*
+		 * Still waiting: ask again (the CCP layer rate-limits), since
+		 * a lost Reset-Request would otherwise leave us deaf until the
+		 * next flag frame, 256 frames away.
+		 */
 		if (!(flags & MPPE_HDR_FLUSHED))
-			return MPPE_RX_DROP;
+			return MPPE_RX_RESET;
 		/* d->ccount is the first count we did not decode */
 		mppe_resync(d, cc);
 		if (d->encrypt)

@@ -118,7 +118,7 @@ enum mppe_rx {
  * Decode one frame (after protocol 0x00FD) into out: *proto is the inner
  * protocol, *olen the data length after it.  Stateful loss handling per
  * RFC 3078 8.2: a coherency-count gap or an undecodable frame enters the
- * discard state (one RESET) until a FLUSHED frame arrives; stateless
+ * discard state (RESET for every frame dropped) until a FLUSHED frame arrives; stateless
  * mode follows the count with one rekey per step.  Bounds-checked.
  */
 enum mppe_rx mppe_decode(struct mppe_dir *d, const uint8_t *in, size_t len,

@@ -162,8 +162,10 @@ def test_algorithm_ping_and_transfer(ppp_lab, alg):
     rows = wire.decode(checksums=False)
     protos = [first(r, "ppp.protocol") for r in rows]
     assert protos.count("0x00fd") > 1000, set(protos)
-    # no plain IP went over the wire once CCP was up
-    assert "0x0021" not in protos[protos.index("0x00fd"):]
+    # no plain IP went over the wire once CCP was up (Deflate sends what
+    # does not shrink as it is, RFC 1979 2.2)
+    if alg != "deflate":
+        assert "0x0021" not in protos[protos.index("0x00fd"):]
     bad = decode_problems(rows)
     assert not bad, bad[:3]
     assert s.server.alive() and s.client.alive()
