@@ -15,8 +15,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <openssl/evp.h>
+
 #include "auth/msoft.h"
 #include "ppp/deflate.h"
+#include "ppp/dese.h"
 #include "ppp/mppc.h"
 #include "ppp/mppe.h"
 #include "ppp/pred1.h"
@@ -524,6 +527,77 @@ test_pred1_roundtrip(void **state)
 	free(rx);
 }
 
+/* ---- DESE ---- */
+
+/*
+ * FIPS 81 CBC example: key 0123456789abcdef, IV 1234567890abcdef,
+ * "Now is the time for all " -> e5c7cdde872bf27c 43e934008c389c0f
+ * 683788499a7c05f6.  Frame 0's chaining value is E(nonce), so the nonce
+ * is D(IV); "No" is a valid protocol number (0x4e6f), the rest the data.
+ */
+static void
+test_dese_fips81(void **state)
+{
+	static const uint8_t key[8] = {
+		0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef,
+	};
+	static const uint8_t iv[8] = {
+		0x12, 0x34, 0x56, 0x78, 0x90, 0xab, 0xcd, 0xef,
+	};
+	static const uint8_t ct[24] = {
+		0xe5, 0xc7, 0xcd, 0xde, 0x87, 0x2b, 0xf2, 0x7c,
+		0x43, 0xe9, 0x34, 0x00, 0x8c, 0x38, 0x9c, 0x0f,
+		0x68, 0x37, 0x88, 0x49, 0x9a, 0x7c, 0x05, 0xf6,
+	};
+	const char *text = "w is the time for all ";
+	struct dese_dir tx, rx;
+	EVP_CIPHER_CTX *x;
+	EVP_CIPHER *c;
+	uint8_t nonce[8], frame[64], out[64];
+	size_t olen;
+	uint16_t proto;
+	int n, i, bis;
+
+	(void)state;
+	assert_int_equal(msoft_init(), 0);
+	c = EVP_CIPHER_fetch(NULL, "DES-ECB", NULL);
+	assert_non_null(c);
+	x = EVP_CIPHER_CTX_new();
+	assert_int_equal(EVP_DecryptInit_ex(x, c, NULL, key, NULL), 1);
+	EVP_CIPHER_CTX_set_padding(x, 0);
+	assert_int_equal(EVP_DecryptUpdate(x, nonce, &n, iv, 8), 1);
+	assert_int_equal(n, 8);
+	EVP_CIPHER_CTX_free(x);
+	EVP_CIPHER_free(c);
+	for (bis = 0; bis < 2; bis++) {
+		assert_int_equal(dese_dir_init(&tx, key, nonce, bis, true), 0);
+		assert_int_equal(dese_dir_init(&rx, key, nonce, bis, false), 0);
+		n = dese_encode(&tx, 0x4e6f, (const uint8_t *)text, 22, frame,
+		    sizeof(frame));
+		assert_int_equal(n, 2 + 32);	/* 24 bytes + 8 of padding */
+		assert_int_equal(frame[0], 0);
+		assert_int_equal(frame[1], 0);
+		assert_memory_equal(frame + 2, ct, 24);
+		assert_int_equal(dese_decode(&rx, frame, (size_t)n, &proto, out,
+		    sizeof(out), &olen), 0);
+		assert_int_equal(proto, 0x4e6f);
+		assert_int_equal(olen, 22);
+		assert_memory_equal(out, text, 22);
+		/* frames decrypt on their own: skip some, then one more */
+		for (i = 0; i < 5; i++)
+			n = dese_encode(&tx, 0x21, (const uint8_t *)text, 10,
+			    frame, sizeof(frame));
+		assert_int_equal(dese_decode(&rx, frame, (size_t)n, &proto, out,
+		    sizeof(out), &olen), 0);
+		assert_int_equal(olen, 10);
+		/* a corrupt length or block */
+		assert_int_equal(dese_decode(&rx, frame, (size_t)n - 3, &proto,
+		    out, sizeof(out), &olen), -1);
+		dese_dir_fini(&tx);
+		dese_dir_fini(&rx);
+	}
+}
+
 int
 main(void)
 {
@@ -539,6 +613,7 @@ main(void)
 		cmocka_unit_test(test_deflate_roundtrip),
 		cmocka_unit_test(test_deflate_loss_and_junk),
 		cmocka_unit_test(test_pred1_roundtrip),
+		cmocka_unit_test(test_dese_fips81),
 	};
 	int rc;
 
