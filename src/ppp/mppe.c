@@ -2,21 +2,22 @@
  * mppe.c - MPPE (RFC 3078) with RFC 3079 keys, combined with MPPC
  * (RFC 2118) in the one CCP option 18 frame format.
  *
- * Sender, per frame: the 12-bit coherency count steps by one.  The A
- * (FLUSHED) bit is set, and with MPPE the session key changes first,
- *  - on every frame in stateless mode (H bit);
- *  - on the "flag" frames of stateful mode, whose count ends in 0xFF;
- *  - on the first frame after the peer's CCP Reset-Request;
- * and with MPPC, A also resets the history (as after a frame that did not
- * compress).  This is how the Linux, *BSD and Windows stacks behave.
+ * Sender, per frame: the 12-bit coherency count steps by one.  With MPPE
+ * the session key changes on every frame in stateless mode (H bit) and on
+ * the "flag" frames of stateful mode, whose count ends in 0xFF; those
+ * frames carry the A (FLUSHED) bit.  The first frame after the peer's CCP
+ * Reset-Request carries A too and restarts RC4 with the current key,
+ * without changing it (RFC 3078 8, as FreeBSD's ng_mppc does: a lost
+ * reset frame then costs nothing but time).  With MPPC, A also resets the
+ * history, as after a frame that did not compress.
  *
  * Receiver: stateless frames carry A and any count ahead of the last one;
- * the key is changed once per step.  In stateful mode a gap in the count
- * (lost frames) or an undecodable frame enters the discard state, asks for
- * a Reset-Request (again for every frame dropped meanwhile: the CCP layer
- * rate-limits them), and drops frames until one with A arrives; the key is
- * then brought forward once per 256-count boundary crossed, and once more
- * for the A frame itself (RFC 3078 8.2).
+ * the key is changed once per step.  In stateful mode the key follows the
+ * count (one change per flag count passed, lost or not); a gap in the
+ * count or an undecodable frame enters the discard state, asks for a
+ * Reset-Request (again for every frame dropped meanwhile: the CCP layer
+ * rate-limits them) and drops frames until one with A restarts RC4
+ * (RFC 3078 8.2).
  *
  * Pure computation over caller buffers; SHA-1 comes from msoft.c.
  */
@@ -168,11 +169,16 @@ mppe_encode(struct mppe_dir *d, uint16_t proto, const uint8_t *data,
 	if (outmax < MPPE_OVHD + 2 + len)
 		return -1;
 	d->ccount = (d->ccount + 1) & MPPE_CCOUNT_MASK;
-	if (d->stateless || d->flush_next ||
-	    (d->encrypt && (d->ccount & 0xff) == 0xff)) {
+	if (d->stateless || (d->encrypt && (d->ccount & 0xff) == 0xff)) {
+		/* stateless frame or stateful flag frame: a new key */
 		flags |= MPPE_HDR_FLUSHED;
 		if (d->encrypt)
 			mppe_rekey(d);
+	} else if (d->flush_next) {
+		/* after a Reset-Request: same key, fresh RC4 state */
+		flags |= MPPE_HDR_FLUSHED;
+		if (d->encrypt)
+			mppe_rc4_init(&d->rc4, d->session, d->keylen);
 	}
 	d->flush_next = false;
 	if (d->compress && len + 2 <= sizeof(plain)) {
@@ -214,19 +220,20 @@ mppe_encode(struct mppe_dir *d, uint16_t proto, const uint8_t *data,
 
 /* ---- receiver ---- */
 
-/* Resynchronise the stateful key on a FLUSHED frame after a loss. */
+/*
+ * Stateful mode: bring the key forward from count d->ccount to cc, one
+ * change per flag count (low byte 0xFF) passed, the frame cc included.
+ */
 static void
-mppe_resync(struct mppe_dir *d, uint16_t cc)
+mppe_catch_up(struct mppe_dir *d, uint16_t cc)
 {
-	int guard = 0;
+	uint16_t x = d->ccount;
 
-	if (d->encrypt) {
-		while ((cc & 0xf00) != (d->ccount & 0xf00) && guard++ < 16) {
+	while (x != cc) {
+		x = (x + 1) & MPPE_CCOUNT_MASK;
+		if (d->encrypt && (x & 0xff) == 0xff)
 			mppe_rekey(d);
-			d->ccount = (d->ccount + 0x100) & MPPE_CCOUNT_MASK;
-		}
 	}
-	d->discard = false;
 	d->ccount = cc;
 }
 
@@ -262,33 +269,31 @@ mppe_decode(struct mppe_dir *d, const uint8_t *in, size_t len,
 			while (diff-- > 0)
 				mppe_rekey(d);
 		d->ccount = cc;
-	} else if (!d->discard) {
-		expect = (d->ccount + 1) & MPPE_CCOUNT_MASK;
-		if (cc != expect) {
-			d->st.lost += (uint16_t)((cc - expect) &
-			    MPPE_CCOUNT_MASK);
-			d->ccount = expect;
-			if (!(flags & MPPE_HDR_FLUSHED)) {
-				d->discard = true;
-				return MPPE_RX_RESET;
-			}
-			mppe_resync(d, cc);
-		} else
-			d->ccount = cc;
-		if (d->encrypt && (flags & MPPE_HDR_FLUSHED))
-			mppe_rekey(d);
 	} else {
 		/*
-		 * Still waiting: ask again (the CCP layer rate-limits), since
-		 * a lost Reset-Request would otherwise leave us deaf until the
-		 * next flag frame, 256 frames away.
+		 * Keys follow the count whatever was lost (flag frames); the
+		 * RC4 state is only known again at a FLUSHED frame.
 		 */
-		if (!(flags & MPPE_HDR_FLUSHED))
+		diff = (uint16_t)((cc - d->ccount) & MPPE_CCOUNT_MASK);
+		if (diff == 0 || diff > 0x800) {
+			/* repeated or far behind: would wind the keys round */
+			d->st.errors++;
+			return MPPE_RX_DROP;
+		}
+		expect = (d->ccount + 1) & MPPE_CCOUNT_MASK;
+		if (cc != expect && !d->discard) {
+			d->st.lost += (uint16_t)((cc - expect) &
+			    MPPE_CCOUNT_MASK);
+			d->discard = true;
+		}
+		mppe_catch_up(d, cc);
+		if (d->discard && !(flags & MPPE_HDR_FLUSHED))
+			/* ask (again: the CCP layer rate-limits) */
 			return MPPE_RX_RESET;
-		/* d->ccount is the first count we did not decode */
-		mppe_resync(d, cc);
-		if (d->encrypt)
-			mppe_rekey(d);
+		d->discard = false;
+		if (d->encrypt && (flags & MPPE_HDR_FLUSHED) &&
+		    (cc & 0xff) != 0xff)
+			mppe_rc4_init(&d->rc4, d->session, d->keylen);
 	}
 
 	plen = len - MPPE_OVHD;
@@ -330,7 +335,6 @@ undecodable:
 	if (!d->stateless) {
 		/* the history (or key stream) is now unknown */
 		d->discard = true;
-		d->ccount = (d->ccount + 1) & MPPE_CCOUNT_MASK;
 		return MPPE_RX_RESET;
 	}
 	return MPPE_RX_BAD;
