@@ -21,6 +21,7 @@ import socket
 import struct
 import threading
 import time
+import zlib
 
 import pytest
 
@@ -288,13 +289,70 @@ def ccp_victim(ppp_lab):
 
 
 def open_ipcp(p):
+    """IPCP to Opened; returns the address the server gave us."""
+    addr = None
     r = p.request(IPCP, 120, opt(3, socket.inet_aton("0.0.0.0")))
     if r and r[1] == 3:                      # Nak with an address
+        if r[3][:2] == b"\x03\x06":
+            addr = socket.inet_ntoa(r[3][2:6])
         r = p.request(IPCP, 121, r[3])
     p.wait(lambda it: it[0] == IPCP and it[1] == 1)
     c = p.server_ipcp_creq
     if c:
         p.send(IPCP, cp_packet(2, c[1], c[2]))
+    return addr
+
+
+def inet_sum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def icmp_echo(src, dst, ident, payload):
+    icmp = struct.pack("!BBHHH", 8, 0, 0, ident, 1) + payload
+    icmp = icmp[:2] + struct.pack("!H", inet_sum(icmp)) + icmp[4:]
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(icmp), ident, 0,
+                      64, 1, 0, socket.inet_aton(src), socket.inet_aton(dst))
+    hdr = hdr[:10] + struct.pack("!H", inet_sum(hdr)) + hdr[12:]
+    return hdr + icmp
+
+
+def deflate_resync_ping(p, addr):
+    """
+    After the junk: ask the server to reset its compressor, then ping it
+    with a frame deflated from a fresh stream (its decompressor restarted
+    at our Reset-Ack) and inflate its reply from a fresh stream too.
+    """
+    p.send(CCP, cp_packet(RESET_REQ, 98))
+    assert p.wait(lambda it: it[0] == CCP and parse_ccp(it[3]) and
+                  parse_ccp(it[3])[0] == RESET_ACK, timeout=2.0)
+    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+    z = comp.compress(b"\x21" + icmp_echo(addr, SRV_TUN, 0x4242,
+                                          b"\0" * 300))
+    z += comp.flush(zlib.Z_SYNC_FLUSH)
+    p.send(COMPD, b"\0\0" + z[:-4])
+    inflater = zlib.decompressobj(-15)
+    deadline = time.monotonic() + 5 * SLOWDOWN
+    while time.monotonic() < deadline:
+        it = p.wait(lambda it: it[0] in (COMPD, 0x21), timeout=1.0)
+        if it is None:
+            continue
+        data = it[3]
+        if it[0] == COMPD:
+            assert data[:2] == b"\0\0", data[:8].hex()
+            data = inflater.decompress(data[2:] + b"\0\0\xff\xff")
+            assert data[:1] == b"\x21", data[:8].hex()
+            data = data[1:]
+        if data[9] == 1 and data[20] == 0:      # ICMP echo reply
+            assert data[12:16] == socket.inet_aton(SRV_TUN)
+            assert data[24:26] == b"\x42\x42"
+            return
+    raise AssertionError("no echo reply through the resynchronised "
+                         "deflate streams: %r" % p.rx[-6:])
 
 
 def ccp_packets(p):
@@ -345,7 +403,8 @@ def test_corrupt_frames_and_storms(ppp_lab, ccp_victim):
         p.send(0xC021, cp_packet(1, 199, opt(1, b"\x05\xdc") +
                                  opt(5, b"\x11\x22\x33\x44")))
         open_lcp(p)
-        open_ipcp(p)
+        addr = open_ipcp(p)
+        assert addr, p.rx[-6:]
         assert peer_open_ccp(p, option), (name, p.rx[-6:])
         p.drain(0.3)
         # corrupt compressed frames: Reset-Requests come back (rate
@@ -368,6 +427,8 @@ def test_corrupt_frames_and_storms(ppp_lab, ccp_victim):
         r = p.wait(lambda it: it[0] == CCP and parse_ccp(it[3]) and
                    parse_ccp(it[3])[0] == RESET_ACK, timeout=1.0)
         assert (r is None) == (name == "mppc"), name
+        if name == "deflate":
+            deflate_resync_ping(p, addr)
         # a CCP option storm: requests with junk, huge, repeated options
         for i in range(200):
             opts = b"".join(opt(rnd.choice((1, 18, 26, 24, 0, 255)),
