@@ -214,11 +214,13 @@ bund_ncps_open(struct bund *b, const struct auth_data *ad)
 		ipv6cp_init(b);
 		ipv6cp_open(b);
 	}
-	if (opt_enabled(o, BUND_OPT_COMPRESSION)) {
-		ccp_init(b);
+	if (opt_enabled(o, BUND_OPT_COMPRESSION) ||
+	    opt_enabled(o, BUND_OPT_CRYPT_REQD)) {
+		ccp_init(b);		/* crypt-reqd keeps its state there */
 		ccp_set_aaa(b, ad);
-		ccp_open(b);
 	}
+	if (opt_enabled(o, BUND_OPT_COMPRESSION))
+		ccp_open(b);
 	if (opt_enabled(o, BUND_OPT_ENCRYPTION)) {
 		ecp_init(b);
 		ecp_open(b);
@@ -227,8 +229,10 @@ bund_ncps_open(struct bund *b, const struct auth_data *ad)
 		ipcp_up(b);
 	if (opt_enabled(o, BUND_OPT_IPV6CP))
 		ipv6cp_up(b);
-	ccp_up(b);
+	if (opt_enabled(o, BUND_OPT_COMPRESSION))
+		ccp_up(b);
 	ecp_up(b);
+	ccp_check_crypt(b);	/* crypt-reqd with nothing to negotiate */
 }
 
 /* Close the NCPs at the end of a session (BundNcpsClose + Down). */

@@ -136,5 +136,12 @@ struct mbuf *ccp_input_data(struct bund *b, uint16_t *proto,
 int	ccp_mtu_overhead(const struct bund *b);
 /* True while both directions are encrypted (MPPE or ECP). */
 bool	ccp_encrypted(const struct bund *b);
+/*
+ * `crypt-reqd`: when neither CCP nor ECP is still negotiating and the
+ * bundle is not encrypted both ways, close it ("failed to negotiate
+ * required encryption"), deferred through a timer.  Needs b->ccp, which
+ * the bundle creates for every session with crypt-reqd.
+ */
+void	ccp_check_crypt(struct bund *b);
 
 #endif /* MPD_PPP_CCP_H */

@@ -463,13 +463,37 @@ ccp_crypt_close(void *arg)
 	bund_close(b, "failed to negotiate required encryption");
 }
 
-static void
+/* Still negotiating (so encryption may yet come). */
+static bool
+ccp_fsm_busy(const struct fsm *f)
+{
+	switch (f->state) {
+	case FSM_ST_STARTING:
+	case FSM_ST_REQSENT:
+	case FSM_ST_ACKRCVD:
+	case FSM_ST_ACKSENT:
+		return true;
+	case FSM_ST_INITIAL:
+	case FSM_ST_CLOSED:
+	case FSM_ST_STOPPED:
+	case FSM_ST_CLOSING:
+	case FSM_ST_STOPPING:
+	case FSM_ST_OPENED:
+		break;
+	}
+	return false;
+}
+
+void
 ccp_check_crypt(struct bund *b)
 {
 	struct ccp_state *st = b->ccp;
 
 	if (!opt_enabled(&b->conf.options, BUND_OPT_CRYPT_REQD) ||
-	    ccp_encrypted(b) || st == NULL || b->leaving || b->n_up == 0)
+	    st == NULL || b->leaving || b->n_up == 0 || ccp_encrypted(b))
+		return;
+	if (ccp_fsm_busy(&st->fsm) ||
+	    (b->ecp != NULL && ccp_fsm_busy(&b->ecp->fsm)))
 		return;
 	timer_start(&st->crypt_timer);
 }
@@ -713,7 +737,8 @@ ccp_up(struct bund *b)
 void
 ccp_down(struct bund *b)
 {
-	if (b->ccp == NULL)
+	/* (crypt-reqd alone keeps an automaton that never opened) */
+	if (b->ccp == NULL || b->ccp->fsm.state == FSM_ST_INITIAL)
 		return;
 	fsm_down(&b->ccp->fsm);
 	ccp_sync(b);

@@ -216,6 +216,16 @@ ecp_layer_up(struct fsm *f)
 	log_msg(LG_ECP, "[%s] ECP: Decrypt using: %s", b->name,
 	    ecp_type_name(st->recv_type));
 	iface_update_mtu(b);
+	ccp_check_crypt(b);
+}
+
+static void
+ecp_layer_finish(struct fsm *f)
+{
+	struct bund *b = ecp_of(f)->bund;
+
+	ecp_sync(b);
+	ccp_check_crypt(b);
 }
 
 static void
@@ -257,6 +267,7 @@ const struct fsm_type ecp_fsm_type = {
 	.decode_config = ecp_decode_config,
 	.layer_up = ecp_layer_up,
 	.layer_down = ecp_layer_down,
+	.layer_finish = ecp_layer_finish,
 	.recv_code = ecp_recv_code,
 };
 

@@ -251,6 +251,18 @@ def test_crypt_reqd_refuses_peer_without_encryption(ppp_lab):
     assert s.server.alive() and s.client.alive()
 
 
+@pytest.mark.parametrize("server", [
+    ["set bundle enable encryption", "set ecp key k", "set ecp yes dese-bis"],
+    [],
+], ids=["ecp-rejected", "nothing-to-negotiate"])
+def test_crypt_reqd_other_ways(ppp_lab, server):
+    cfg = Config(server_bundle_extra=server + ["set bundle enable crypt-reqd"])
+    s = ppp_lab.session(cfg, wait=False)
+    s.server.wait_log(r"encryption required, but not negotiated", timeout=30)
+    s.server.wait_log(r"\[B-\d+\] Bundle: destroyed", timeout=30)
+    assert s.server.alive() and s.client.alive()
+
+
 def test_crypt_reqd_with_mppe_passes(ppp_lab):
     srv = SEED_MPPE + ["set bundle enable crypt-reqd"]
     cfg = Config(auth="chap-msv2", server_bundle_extra=srv,
