@@ -944,7 +944,12 @@ ccp_input_data(struct bund *b, uint16_t *proto, struct mbuf *m)
 {
 	struct ccp_state *st = b->ccp;
 	bool opened = st != NULL && st->fsm.state == FSM_ST_OPENED;
+	const struct opt_set *o = &b->conf.options;
 
+	/* not configured at all: the bundle Protocol-Rejects them */
+	if ((*proto == PROTO_COMPD && !opt_enabled(o, BUND_OPT_COMPRESSION)) ||
+	    (*proto == PROTO_CRYPT && !opt_enabled(o, BUND_OPT_ENCRYPTION)))
+		return m;
 	if (*proto == PROTO_CRYPT) {
 		m = ecp_input_data(b, proto, m);
 		if (m == NULL)

@@ -84,6 +84,9 @@ bund_setup(struct bund *b, const char *name)
 	memset(b, 0, sizeof(*b));
 	util_strlcpy(b->name, name, sizeof(b->name));
 	bund_conf_defaults(b);
+	/* `set bundle enable compression encryption` */
+	b->conf.options.enable |= 1u << BUND_OPT_COMPRESSION |
+	    1u << BUND_OPT_ENCRYPTION;
 }
 
 static int
