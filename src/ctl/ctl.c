@@ -305,15 +305,15 @@ ctl_show_version(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 		{ "backtrace()", "yes" },
 		{ "ng_bpf", "no" },
 		{ "ng_car", "no" },
-		{ "ng_deflate", "no" },
+		{ "ng_deflate", "emulated" },	/* ppp/deflate.c */
 		{ "ng_ipacct", "no" },
-		{ "ng_mppc (MPPC)", "no" },
-		{ "ng_mppc (MPPE)", "no" },
+		{ "ng_mppc (MPPC)", "emulated" },	/* ppp/mppc.c */
+		{ "ng_mppc (MPPE)", "emulated" },	/* ppp/mppe.c */
 		{ "ng_nat", "no" },
 		{ "nat redirect", "no" },
 		{ "ng_netflow", "no" },
 		{ "netflow v9", "no" },
-		{ "ng_pred1", "no" },
+		{ "ng_pred1", "emulated" },	/* ppp/pred1.c */
 		{ "ng_tcpmss", "no" },
 	};
 	unsigned i;

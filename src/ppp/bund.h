@@ -30,6 +30,8 @@ struct ipcp_state;
 struct ipv6cp_state;
 struct mp_state;
 struct bod_state;
+struct ccp_state;
+struct ecp_state;
 
 enum bund_opt {
 	BUND_OPT_IPCP, BUND_OPT_IPV6CP, BUND_OPT_COMPRESSION,
@@ -90,6 +92,8 @@ struct bund {
 	/* runtime of the NCP layers (ppp/ipcp.c) and the data plane (dp/) */
 	struct ipcp_state	*ipcp;
 	struct ipv6cp_state	*ipv6cp;
+	struct ccp_state	*ccp;		/* ppp/ccp_run.c */
+	struct ecp_state	*ecp;		/* ppp/ecp.c */
 	const struct dp_ops	*dp;
 	void			*dp_state;
 	bool			 ncps_open;	/* NCPs opened for this session */

@@ -18,9 +18,11 @@
  *    automata, IP / IPv6 / VJ frames between the link and the data plane
  *    (dp/dp.h), Protocol-Reject for what the bundle does not speak.
  *
- * CCP and ECP arrive with a later issue; `compression`/`encryption` only
- * log that they are not available.  All functions run on the event-loop
- * thread.
+ *  - CCP (`compression`) and ECP (`encryption`) open with the NCPs; their
+ *    data path is two calls, ccp_output() before bund_xmit() and
+ *    ccp_input_data() ahead of the protocol dispatch (ppp/ccp_run.c).
+ *
+ * All functions run on the event-loop thread.
  */
 #include "bund.h"
 
@@ -36,6 +38,7 @@
 #include "../ctl/ctl.h"
 #include "../dp/dp.h"
 #include "bund_local.h"
+#include "ecp.h"
 #include "ipv6cp.h"
 #include "bod.h"
 #include "link.h"
@@ -213,16 +216,25 @@ bund_ncps_open(struct bund *b, const struct auth_data *ad)
 		ipv6cp_init(b);
 		ipv6cp_open(b);
 	}
+	if (opt_enabled(o, BUND_OPT_COMPRESSION) ||
+	    opt_enabled(o, BUND_OPT_CRYPT_REQD)) {
+		ccp_init(b);		/* crypt-reqd keeps its state there */
+		ccp_set_aaa(b, ad);
+	}
 	if (opt_enabled(o, BUND_OPT_COMPRESSION))
-		log_msg(LG_BUND, "[%s] Bundle: CCP is not available yet, "
-		    "continuing without compression", b->name);
-	if (opt_enabled(o, BUND_OPT_ENCRYPTION))
-		log_msg(LG_BUND, "[%s] Bundle: ECP is not available yet, "
-		    "continuing without encryption", b->name);
+		ccp_open(b);
+	if (opt_enabled(o, BUND_OPT_ENCRYPTION)) {
+		ecp_init(b);
+		ecp_open(b);
+	}
 	if (opt_enabled(o, BUND_OPT_IPCP))
 		ipcp_up(b);
 	if (opt_enabled(o, BUND_OPT_IPV6CP))
 		ipv6cp_up(b);
+	if (opt_enabled(o, BUND_OPT_COMPRESSION))
+		ccp_up(b);
+	ecp_up(b);
+	ccp_check_crypt(b);	/* crypt-reqd with nothing to negotiate */
 }
 
 /* Close the NCPs at the end of a session (BundNcpsClose + Down). */
@@ -235,8 +247,12 @@ bund_ncps_close(struct bund *b)
 	b->leaving = true;
 	ipcp_close(b);
 	ipv6cp_close(b);
+	ccp_close(b);
+	ecp_close(b);
 	ipcp_down(b);
 	ipv6cp_down(b);
+	ccp_down(b);
+	ecp_down(b);
 	b->leaving = false;
 	b->ncps_open = false;
 	b->ncp_started = 0;
@@ -485,7 +501,21 @@ bund_input(struct link *l, uint16_t proto, struct mbuf *m)
 	o = &b->conf.options;
 	b->stats.in_frames++;
 	b->stats.in_octets += m->len;
+	/* decrypt / decompress, and drop what CCP/ECP policy forbids */
+	if (proto < 0x4000 && proto != PROTO_MP &&
+	    (m = ccp_input_data(b, &proto, m)) == NULL)
+		return;
 	switch (proto) {
+	case PROTO_CCP:
+		if (!opt_enabled(o, BUND_OPT_COMPRESSION) || b->ccp == NULL)
+			goto reject;
+		ccp_input(b, m->data, m->len);
+		break;
+	case PROTO_ECP:
+		if (!opt_enabled(o, BUND_OPT_ENCRYPTION) || b->ecp == NULL)
+			goto reject;
+		ecp_input(b, m->data, m->len);
+		break;
 	case PROTO_IPCP:
 		if (!opt_enabled(o, BUND_OPT_IPCP) || b->ipcp == NULL)
 			goto reject;
@@ -552,16 +582,19 @@ bund_output(struct bund *b, struct mbuf *m)
 				    PROTO_VJUNCOMP;
 			}
 		}
-		(void)bund_xmit(b, proto, m);
-		return;
+		break;
 	case 6:
 		if (!ipv6cp_opened(b))
 			goto drop;
-		(void)bund_xmit(b, PROTO_IPV6, m);
-		return;
-	default:
+		proto = PROTO_IPV6;
 		break;
+	default:
+		goto drop;
 	}
+	/* compress / encrypt as CCP and ECP say */
+	if ((m = ccp_output(b, &proto, m)) != NULL)
+		(void)bund_xmit(b, proto, m);
+	return;
 drop:
 	mb_free(m);
 }
@@ -676,6 +709,8 @@ bund_run_free(struct bund *b)
 	ipv6cp_fini(b);
 	mp_bund_stop(b);
 	bod_free(b);
+	ccp_fini(b);
+	ecp_fini(b);
 }
 
 /* `open bund` / `close bund` */
@@ -713,6 +748,33 @@ bund_layer_ipv6cp(struct cmd_ctx *ctx, bool open)
 	return CMD_OK;
 }
 
+/* `open ccp` / `close ccp` and the same for ECP. */
+static int
+bund_layer_ccp(struct cmd_ctx *ctx, bool open)
+{
+	struct bund *b = ctx->bund;
+
+	ccp_init(b);
+	if (open)
+		ccp_open(b);
+	else
+		ccp_close(b);
+	return CMD_OK;
+}
+
+static int
+bund_layer_ecp(struct cmd_ctx *ctx, bool open)
+{
+	struct bund *b = ctx->bund;
+
+	ecp_init(b);
+	if (open)
+		ecp_open(b);
+	else
+		ecp_close(b);
+	return CMD_OK;
+}
+
 /*
  * The peer Protocol-Rejected one of our bundle protocols (RFC 1661 5.7):
  * that automaton stops (RXJ-); with no NCP left the links close.
@@ -730,7 +792,10 @@ bund_protorej(struct link *l, uint16_t proto)
 	} else if (proto == PROTO_IPV6CP && b->ipv6cp != NULL) {
 		fsm_protorej(&b->ipv6cp->fsm);
 		b->ipv6cp_state = b->ipv6cp->fsm.state;
-	}
+	} else if (proto == PROTO_CCP)
+		ccp_protorej(b);
+	else if (proto == PROTO_ECP)
+		ecp_protorej(b);
 }
 
 void
@@ -740,4 +805,6 @@ bund_layers_init(void)
 	ctl_set_layer_hook("bund", bund_layer_bund);
 	ctl_set_layer_hook("ipcp", bund_layer_ipcp);
 	ctl_set_layer_hook("ipv6cp", bund_layer_ipv6cp);
+	ctl_set_layer_hook("ccp", bund_layer_ccp);
+	ctl_set_layer_hook("ecp", bund_layer_ecp);
 }

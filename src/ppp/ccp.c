@@ -5,17 +5,24 @@
  * and `show ccp` / `show mppc` / `show ecp` (surface spec 4.4.5-4.4.7 and
  * 5.9).  The protocols themselves (RFC 1962 CCP with MPPC/MPPE per
  * RFC 2118/3078, Deflate per RFC 1979, Predictor-1 per RFC 1978; RFC 1968
- * ECP with DESE per RFC 1969/2419) come with the PPP engine; until then no
- * algorithm is selected and the views show the initial state.
+ * ECP with DESE per RFC 1969/2419): their
+ * runtime is ccp_run.c / ecp.c; before CCP opens the views show the
+ * initial state.
  *
  * All functions run on the event-loop thread.
  */
 #include "ccp.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "../core/util.h"
 #include "bund.h"
+#include "deflate.h"
+#include "dese.h"
+#include "ecp.h"
+#include "mppe.h"
+#include "pred1.h"
 
 /* Preference order when several are enabled: mppc, deflate, pred1. */
 static const struct opt_def ccp_opts[] = {
@@ -146,10 +153,62 @@ mppc_show_block(struct cmd_ctx *ctx, const struct bund *b)
 	opt_show(ctx, &b->ccp_conf.mppc, mppc_opts);
 }
 
+/* Algorithm counters of one direction (mpd5 prints them per codec). */
+static void
+ccp_show_dir(struct cmd_ctx *ctx, const struct ccp_dir *d)
+{
+	uint64_t in = 0, out = 0, frames = 0, comp = 0, unc = 0, err = 0;
+	char descr[64] = "";
+
+	switch (d->type) {
+	case CCP_TY_MPPC:
+		mppe_describe(d->mppc_bits, descr, sizeof(descr));
+		in = d->mppe->st.octets_in;
+		out = d->mppe->st.octets_out;
+		frames = d->mppe->st.frames;
+		comp = d->mppe->st.comp_frames;
+		unc = d->mppe->st.uncomp_frames;
+		err = d->mppe->st.errors;
+		break;
+	case CCP_TY_DEFLATE:
+		snprintf(descr, sizeof(descr), "win %d", d->wbits);
+		in = d->deflate->st.octets_in;
+		out = d->deflate->st.octets_out;
+		frames = d->deflate->st.frames;
+		comp = d->deflate->st.comp_frames;
+		unc = d->deflate->st.uncomp_frames;
+		err = d->deflate->st.errors;
+		break;
+	case CCP_TY_PRED1:
+		in = d->pred1->st.octets_in;
+		out = d->pred1->st.octets_out;
+		frames = d->pred1->st.frames;
+		comp = d->pred1->st.comp_frames;
+		unc = d->pred1->st.uncomp_frames;
+		err = d->pred1->st.errors;
+		break;
+	default:
+		cmd_printf(ctx, "\tProto\t: %s (%s)\n", "none", "");
+		return;
+	}
+	cmd_printf(ctx, "\tProto\t: %s (%s)\n", d->type == CCP_TY_MPPC ?
+	    "mppc" : d->type == CCP_TY_DEFLATE ? "deflate" : "pred1", descr);
+	cmd_printf(ctx, "\tBytes\t: %llu -> %llu (%+lld%%)\n",
+	    (unsigned long long)in, (unsigned long long)out,
+	    in != 0 ? (long long)((int64_t)(out - in) * 100 / (int64_t)in) :
+	    0LL);
+	cmd_printf(ctx, "\tFrames\t: %llu (%lluc + %lluu)\n",
+	    (unsigned long long)frames, (unsigned long long)comp,
+	    (unsigned long long)unc);
+	cmd_printf(ctx, "\tErrors\t: %llu\n", (unsigned long long)err);
+}
+
 int
 ccp_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 {
 	const struct bund *b = ctx->bund;
+	const struct ccp_state *st = b->ccp;
+	bool on = st != NULL && st->fsm.state == FSM_ST_OPENED;
 
 	(void)ac;
 	(void)av;
@@ -161,11 +220,17 @@ ccp_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 	mppc_show_block(ctx, b);
 	/* No algorithm is chosen before CCP opens: "none" with no details. */
 	cmd_printf(ctx, "Outgoing compression:\n");
-	cmd_printf(ctx, "\tProto\t: %s (%s)\n", "none", "");
-	cmd_printf(ctx, "\tResets\t: %d\n", 0);
+	if (on)
+		ccp_show_dir(ctx, &st->xmit);
+	else
+		cmd_printf(ctx, "\tProto\t: %s (%s)\n", "none", "");
+	cmd_printf(ctx, "\tResets\t: %u\n", st != NULL ? st->xmit.resets : 0);
 	cmd_printf(ctx, "Incoming decompression:\n");
-	cmd_printf(ctx, "\tProto\t: %s (%s)\n", "none", "");
-	cmd_printf(ctx, "\tResets\t: %d\n", 0);
+	if (on)
+		ccp_show_dir(ctx, &st->recv);
+	else
+		cmd_printf(ctx, "\tProto\t: %s (%s)\n", "none", "");
+	cmd_printf(ctx, "\tResets\t: %u\n", st != NULL ? st->recv.resets : 0);
 	return CMD_OK;
 }
 
@@ -179,10 +244,26 @@ mppc_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 	return CMD_OK;
 }
 
+static void
+ecp_show_dir(struct cmd_ctx *ctx, int type, const struct dese_dir *d)
+{
+	cmd_printf(ctx, "\tProto\t: %s\n", ecp_type_name(d != NULL ? type :
+	    0));
+	if (d == NULL)
+		return;
+	cmd_printf(ctx, "\tBytes\t: %llu -> %llu\n",
+	    (unsigned long long)d->st.octets_in,
+	    (unsigned long long)d->st.octets_out);
+	cmd_printf(ctx, "\tFrames\t: %llu\n", (unsigned long long)d->st.frames);
+	cmd_printf(ctx, "\tErrors\t: %llu\n", (unsigned long long)d->st.errors);
+}
+
 int
 ecp_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 {
 	const struct bund *b = ctx->bund;
+	const struct ecp_state *st = b->ecp;
+	bool on = st != NULL && st->fsm.state == FSM_ST_OPENED;
 
 	(void)ac;
 	(void)av;
@@ -192,10 +273,10 @@ ecp_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 	cmd_printf(ctx, "Enabled protocols:\n");
 	opt_show(ctx, &b->ecp_conf.options, ecp_opts);
 	cmd_printf(ctx, "Outgoing encryption:\n");
-	cmd_printf(ctx, "\tProto\t: %s\n", "none");
-	cmd_printf(ctx, "\tResets\t: %d\n", 0);
+	ecp_show_dir(ctx, on ? st->xmit_type : 0, on ? st->xmit : NULL);
+	cmd_printf(ctx, "\tResets\t: %u\n", st != NULL ? st->resets_out : 0);
 	cmd_printf(ctx, "Incoming decryption:\n");
-	cmd_printf(ctx, "\tProto\t: %s\n", "none");
-	cmd_printf(ctx, "\tResets\t: %d\n", 0);
+	ecp_show_dir(ctx, on ? st->recv_type : 0, on ? st->recv : NULL);
+	cmd_printf(ctx, "\tResets\t: %u\n", st != NULL ? st->resets_in : 0);
 	return CMD_OK;
 }

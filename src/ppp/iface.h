@@ -186,5 +186,10 @@ void	iface_conf_changed(struct bund *b);
  * (-1 keeps one) and restart both timers (iface_run.c).
  */
 void	iface_aaa_timers(struct bund *b, int session, int idle);
+/*
+ * CCP/ECP came up or went down: re-apply the session MTU, which leaves
+ * room for their framing (ccp_mtu_overhead()).  No-op while down.
+ */
+void	iface_update_mtu(struct bund *b);
 
 #endif /* MPD_PPP_IFACE_H */

@@ -176,15 +176,19 @@ iface_session_mtu(const struct bund *b)
 	const struct iface_conf *c = &b->iface_conf;
 	const struct auth_data *ad = iface_aaa(b);
 	const struct link *l = iface_link(b);
-	int neg = 0;
+	int neg = 0, mtu;
 
 	if (b->peer_mrru != 0)
 		neg = b->peer_mrru;
 	else if (l != NULL)
 		neg = l->lcp.peer.mru;
-	return iface_mtu_rule(neg, c->max_mtu, c->mtu_override,
+	mtu = iface_mtu_rule(neg, c->max_mtu, c->mtu_override,
 	    ad != NULL ? ad->mtu : 0);
+	/* room for the CCP/ECP framing (mpd5 subtracts it the same way) */
+	mtu -= ccp_mtu_overhead(b);
+	return mtu < 68 ? 68 : mtu;
 }
+
 
 static void
 iface_apply_mtu(struct bund *b, int mtu)
@@ -201,6 +205,13 @@ iface_apply_mtu(struct bund *b, int mtu)
 	if (netif_set_mtu(idx, mtu) < 0)
 		log_perr(LG_ERR, "[%s] IFACE: can't set MTU of %s to %d",
 		    b->name, b->iface.ifname, mtu);
+}
+
+void
+iface_update_mtu(struct bund *b)
+{
+	if (b->iface.up && !b->iface.dod)
+		iface_apply_mtu(b, iface_session_mtu(b));
 }
 
 /* ---- name and description ---- */
