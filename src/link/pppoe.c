@@ -1578,6 +1578,18 @@ pppoe_sess_input(struct pppoe_if *pif, struct mbuf *m)
 		goto drop;
 	}
 	st = pppoe_find(pif, sid, m->data + 6);
+	if (st == NULL && plen >= 2 && m->len >= PPPOE_ETH_HLEN +
+	    PPPOE_HLEN + 2 && m->data[PPPOE_ETH_HLEN + PPPOE_HLEN] == 0xc0 &&
+	    m->data[PPPOE_ETH_HLEN + PPPOE_HLEN + 1] == 0x21) {
+		/*
+		 * An AC sends its first LCP frame right after the PADS, and
+		 * the two arrive on different sockets: the PADS may still be
+		 * waiting in the discovery socket.  Read it first instead of
+		 * dropping the LCP frame and waiting for the peer's retry.
+		 */
+		pppoe_disc_event(EV_READ, pif);
+		st = pppoe_find(pif, sid, m->data + 6);
+	}
 	if (st == NULL || (l = st->l)->state != PHYS_STATE_UP || plen == 0) {
 		pif->rx_nosess++;
 		goto drop;
