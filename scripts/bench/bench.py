@@ -234,7 +234,49 @@ def server_conf(n):
         "set link enable incoming"]) + "\n"
 
 
-def client_conf(n, macs):
+CONSOLE_PORT = 5005
+ADMIN, ADMIN_PASS = "bench", "bench-Console1"
+
+# Run in the client's namespace (ip netns exec NS python3 -c ...): log in
+# to the console and open links C0..C(n-1), reading output meanwhile.
+OPENER = r"""
+import socket, sys, threading
+n, port, user, pw = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+s = socket.create_connection(("127.0.0.1", port), timeout=60)
+buf = bytearray()
+def expect(tok):
+    while tok not in buf:
+        d = s.recv(65536)
+        if not d:
+            sys.exit("console closed")
+        buf.extend(d)
+    del buf[:buf.index(tok) + len(tok)]
+expect(b"Username: "); s.sendall(user.encode() + b"\r\n")
+expect(b"Password: "); s.sendall(pw.encode() + b"\r\n")
+expect(b"] ")
+def drain():
+    while True:
+        try:
+            d = s.recv(65536)
+        except OSError:
+            return
+        if not d or b"bench-opened" in d:
+            return
+t = threading.Thread(target=drain, daemon=True)
+t.start()
+cmds = b"".join(b"link C%d\r\nopen\r\n" % i for i in range(n))
+s.sendall(cmds + b"bench-opened\r\n")  # unknown command: a marker
+t.join(120)
+s.sendall(b"exit\r\n")
+"""
+
+
+def client_conf(n, macs, open_links=True):
+    lines = ["startup:",
+             "set user %s %s admin" % (ADMIN, ADMIN_PASS),
+             "set console self 127.0.0.1 %d" % CONSOLE_PORT,
+             "set console open"]
+    head = "\n\t".join(lines) + "\n"
     lines = ["client:"]
     for i in range(n):
         lines += ["create bundle static B%d" % i,
@@ -246,9 +288,10 @@ def client_conf(n, macs):
                   "set link max-redial 0",
                   "set link redial-delay 1",
                   "set pppoe iface mv%d" % (i % macs),
-                  "set pppoe service \"\"",
-                  "open"]
-    return "\n\t".join(lines) + "\n"
+                  "set pppoe service \"\""]
+        if open_links:
+            lines.append("open")
+    return head + "\n\t".join(lines) + "\n"
 
 
 def bench_sessions(workdir, n):
@@ -259,7 +302,7 @@ def bench_sessions(workdir, n):
     batch = os.path.join(workdir, "macvlan-%d.batch" % n)
     with open(batch, "w") as f:
         for m in range(macs):
-            f.write("link add link vB name mv%d type macvlan mode bridge\n"
+            f.write("link add link vB name mv%d type macvlan mode private\n"
                     % m)
             f.write("link set mv%d up\n" % m)
     run("ip", "-n", b, "-batch", batch)
@@ -269,10 +312,16 @@ def bench_sessions(workdir, n):
     srv.check()
     rss0 = proc_status(srv.pid, "VmRSS")
     cpu0 = cpu_seconds(srv.pid)
-    cli = Daemon(b, workdir, "cli%d" % n, client_conf(n, macs), "",
-                 "client")
+    # the client's links and bundles (and their ngN) exist before the
+    # clock starts: it times dialling, not the client's start-up
+    cli = Daemon(b, workdir, "cli%d" % n, client_conf(n, macs, False), "",
+                 "client").start()
+    wait_for(lambda: cli.check() or ng_links(b) >= n, 120 + n / 10.0,
+             "the client's %d bundles" % n)
+    time.sleep(0.5)
     t0 = time.monotonic()
-    cli.start()
+    opener = popen(nsexec(b, sys.executable, "-c", OPENER, str(n),
+                          str(CONSOLE_PORT), ADMIN, ADMIN_PASS))
 
     last = [t0, -1]
 
@@ -292,6 +341,7 @@ def bench_sessions(workdir, n):
             ng_links(a), ng_links(b)))
         raise
     setup = time.monotonic() - t0
+    opener.wait(60)
     srv_cpu = cpu_seconds(srv.pid) - cpu0
     time.sleep(1.0)
     rss = proc_status(srv.pid, "VmRSS")
@@ -356,7 +406,7 @@ def bench_throughput(workdir, seconds):
     a, b = new_ns(), new_ns()
     veth(a, b)
     run("ip", "-n", b, "link", "add", "link", "vB", "name", "mv0", "type",
-        "macvlan", "mode", "bridge")
+        "macvlan", "mode", "private")
     run("ip", "-n", b, "link", "set", "mv0", "up")
     srv = Daemon(a, workdir, "tsrv", server_conf(1),
                  "%s %s\n" % (USER, PASS), "server").start()
