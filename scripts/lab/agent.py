@@ -71,19 +71,35 @@ def reap():
 
 
 def op_run(req):
-    p = subprocess.Popen(["bash", "-c", req["cmd"]], stdin=subprocess.DEVNULL,
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                         start_new_session=True, cwd=req.get("cwd") or "/")
+    """
+    The output goes to a file, not a pipe: a daemon the command starts
+    (it forks and leaves) must not keep the request open.
+    """
+    outf = "/run/agent-run.out"
+    fd = os.open(outf, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        out, _ = p.communicate(timeout=req.get("timeout", 60))
-        rc = p.returncode
-    except subprocess.TimeoutExpired:
+        p = subprocess.Popen(["bash", "-c", req["cmd"]],
+                             stdin=subprocess.DEVNULL, stdout=fd, stderr=fd,
+                             start_new_session=True,
+                             cwd=req.get("cwd") or "/")
         try:
-            os.killpg(p.pid, signal.SIGKILL)
-        except OSError:
-            pass
-        out, _ = p.communicate()
-        rc = 124
+            rc = p.wait(timeout=req.get("timeout", 60))
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            p.wait()
+            rc = 124
+        os.lseek(fd, 0, os.SEEK_SET)
+        out = b""
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            out += chunk
+    finally:
+        os.close(fd)
     return {"rc": rc, "out": out.decode("utf-8", "replace")}
 
 
@@ -112,14 +128,26 @@ def op_status(req):
     pid = req["pid"]
     if pid in exited:
         return {"rc": exited[pid]}
+    if pid in spawned:
+        return {"rc": None}
+    # not ours (a daemon a command started): running or not
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return {"rc": 0}
     return {"rc": None}
 
 
 def op_kill(req):
+    sig = req.get("sig", signal.SIGTERM)
     try:
-        os.killpg(req["pid"], req.get("sig", signal.SIGTERM))
+        os.killpg(req["pid"], sig)
     except ProcessLookupError:
-        pass
+        # not a group leader (a daemon that forked after setsid)
+        try:
+            os.kill(req["pid"], sig)
+        except ProcessLookupError:
+            pass
     return {}
 
 

@@ -263,7 +263,8 @@ class Guest:
                 return rc
             time.sleep(0.1)
         self.request("kill", pid=pid, sig=int(signal.SIGKILL))
-        while self.status(pid) is None:
+        deadline = time.monotonic() + 10
+        while self.status(pid) is None and time.monotonic() < deadline:
             time.sleep(0.1)
         return None
 
