@@ -178,6 +178,15 @@ phys_self_addr(const struct link *l, char *buf, unsigned len)
 		l->type->self_addr(l, buf, len);
 }
 
+/* The link's kernel channel descriptor, or -1 (no such channel). */
+int
+phys_kernel_chan(const struct link *l)
+{
+	if (l->type == NULL || l->type->kernel_chan == NULL)
+		return -1;
+	return l->type->kernel_chan(l);
+}
+
 /* ---- shared helpers ---- */
 
 /*

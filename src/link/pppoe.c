@@ -58,7 +58,9 @@
 #include "../core/mbuf.h"
 #include "../core/mem.h"
 #include "../core/util.h"
+#include "../dp/dp.h"
 #include "../ppp/link.h"
+#include "../sys/pppdev.h"
 #include "pppoe_proto.h"
 
 #define PPPOE_MTU		1492	/* Ethernet 1500 minus PPPoE overhead */
@@ -349,6 +351,9 @@ struct pppoe_state {
 	struct timer		 conn_timer;
 	struct timer		 report_timer;
 	uint64_t		 tx_frames, tx_drops, rx_frames;
+	/* kernel channel (AF_PPPOX session socket + its /dev/ppp fd) */
+	int			 ksock, kchan;
+	struct event		 ev_chan;
 };
 
 static struct pppoe_if	*pppoe_ifs;
@@ -361,6 +366,8 @@ static void	pppoe_sess_event(int type, void *arg);
 static void	pppoe_retry(void *arg);
 static void	pppoe_conn_timeout(void *arg);
 static void	pppoe_report(void *arg);
+static void	pppoe_chan_open(struct pppoe_state *st);
+static void	pppoe_chan_close(struct pppoe_state *st);
 
 /* ---- helpers ---- */
 
@@ -756,6 +763,7 @@ pppoe_state_get(struct link *l)
 		return st;
 	st = mem_alloc("phys", sizeof(*st));
 	st->l = l;
+	st->ksock = st->kchan = -1;
 	timer_init(&st->retry_timer, "PPPoE-retry", PPPOE_RETRY_MS,
 	    pppoe_retry, st);
 	timer_init(&st->conn_timer, "PPPoE-connect", PPPOE_CONNECT_MS,
@@ -772,6 +780,7 @@ pppoe_drop_call(struct pppoe_state *st, bool padt)
 	timer_stop(&st->retry_timer);
 	timer_stop(&st->conn_timer);
 	timer_stop(&st->report_timer);
+	pppoe_chan_close(st);
 	if (padt && st->cst == PPPOE_CS_SESSION)
 		pppoe_send_padt(st);
 	pppoe_hash_del(st);
@@ -1071,6 +1080,7 @@ pppoe_rx_pads(struct pppoe_if *pif, const uint8_t src[6],
 	pppoe_mac_print(src, PPPOE_MAC_UNIX_LIKE, mbuf, sizeof(mbuf));
 	log_msg(LG_PHYS, "[%s] PPPoE: connected to %s, session 0x%04x",
 	    l->name, mbuf, st->sid);
+	pppoe_chan_open(st);
 	l->state = PHYS_STATE_UP;
 	link_phys_up(l);
 }
@@ -1371,6 +1381,7 @@ pppoe_rx_padr(struct pppoe_if *pif, const uint8_t src[6],
 	pppoe_disc_finish(pif, &b, buf);
 	log_msg(LG_PHYS, "[%s] PPPoE: accepting call from %s, session "
 	    "0x%04x", l->name, mbuf, sid);
+	pppoe_chan_open(st);
 	l->state = PHYS_STATE_UP;
 	link_phys_up(l);
 }
@@ -1505,6 +1516,11 @@ pppoe_sess_input(struct pppoe_if *pif, struct mbuf *m)
 		st->half_open = false;
 		pif->half_open--;
 	}
+	if (st->kchan >= 0) {
+		/* a copy: the kernel's channel has the session */
+		mb_free(m);
+		return;
+	}
 	mb_trim_head(m, PPPOE_ETH_HLEN + PPPOE_HLEN);
 	m->len = plen;		/* drop Ethernet padding */
 	st->rx_frames++;
@@ -1572,6 +1588,17 @@ pppoe_send(struct link *l, struct mbuf *m)
 		mb_free(m);
 		return -1;
 	}
+	if (st->kchan >= 0) {
+		/* the kernel adds the Ethernet and PPPoE headers */
+		if (write(st->kchan, m->data, m->len) < 0) {
+			st->tx_drops++;
+			mb_free(m);
+			return -1;
+		}
+		st->tx_frames++;
+		mb_free(m);
+		return 0;
+	}
 	h = mb_prepend(m, PPPOE_ETH_HLEN + PPPOE_HLEN);
 	if (h == NULL) {
 		n = mb_alloc(plen);
@@ -1592,6 +1619,88 @@ pppoe_send(struct link *l, struct mbuf *m)
 	st->tx_frames++;
 	mb_free(m);
 	return 0;
+}
+
+/* ---- kernel channel ---- */
+
+/*
+ * When the kernel data plane can be used (dp_kernel_usable()), a session
+ * is also a PX_PROTO_OE socket: the kernel then claims the session's
+ * frames (our packet socket still sees copies, dropped in
+ * pppoe_sess_input) and hands the ones it does not forward itself to
+ * the channel's /dev/ppp descriptor, protocol field first.  Until the
+ * channel is connected to a unit (dp/kernel.c) that is every frame; the
+ * tun backend works the same over it.  Failure leaves the session on
+ * the packet socket.
+ */
+static void
+pppoe_chan_read(int type, void *arg)
+{
+	struct pppoe_state *st = arg;
+	struct mbuf *m;
+	ssize_t r;
+
+	(void)type;
+	if (st->kchan < 0)
+		return;
+	/* one frame per wakeup: the input may end the call */
+	m = mb_alloc(PPPOE_FRAME_MAX);
+	do {
+		r = read(st->kchan, m->data, PPPOE_FRAME_MAX);
+	} while (r < 0 && errno == EINTR);
+	if (r <= 0) {
+		mb_free(m);
+		return;
+	}
+	m->len = (size_t)r;
+	st->rx_frames++;
+	link_phys_input(st->l, m);
+}
+
+static void
+pppoe_chan_open(struct pppoe_state *st)
+{
+	int chan;
+
+	if (!dp_kernel_usable() || st->pif == NULL)
+		return;
+	if (pppdev_pppoe_open(&pppdev_kernel_real, st->sid, st->peer,
+	    st->pif->name, &st->ksock, &chan) < 0) {
+		log_perr(LG_PHYS2, "[%s] PPPoE: session 0x%04x stays in user "
+		    "space: AF_PPPOX", st->l->name, st->sid);
+		st->ksock = -1;
+		return;
+	}
+	if (pppdev_chan_attach(&pppdev_kernel_real, chan, &st->kchan) < 0 ||
+	    event_register(&st->ev_chan, EV_READ, st->kchan, EVF_RECURRING,
+	    pppoe_chan_read, st) < 0) {
+		log_perr(LG_PHYS2, "[%s] PPPoE: session 0x%04x stays in user "
+		    "space: channel %d", st->l->name, st->sid, chan);
+		pppoe_chan_close(st);
+		return;
+	}
+	log_msg(LG_PHYS2, "[%s] PPPoE: session 0x%04x on kernel channel %d",
+	    st->l->name, st->sid, chan);
+}
+
+static void
+pppoe_chan_close(struct pppoe_state *st)
+{
+	event_unregister(&st->ev_chan);
+	if (st->kchan >= 0)
+		close(st->kchan);
+	if (st->ksock >= 0)
+		close(st->ksock);
+	st->kchan = st->ksock = -1;
+}
+
+/* The kernel channel's /dev/ppp descriptor, or -1. */
+static int
+pppoe_kernel_chan(const struct link *l)
+{
+	const struct pppoe_state *st = l->dev_state;
+
+	return st != NULL ? st->kchan : -1;
 }
 
 /* ---- listening ---- */
@@ -1802,4 +1911,5 @@ const struct phys_type phys_pppoe = {
 	.get_mtu	= pppoe_get_mtu,
 	.get_mru	= pppoe_get_mtu,
 	.self_addr	= pppoe_self_addr,
+	.kernel_chan	= pppoe_kernel_chan,
 };

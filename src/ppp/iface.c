@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../dp/dp.h"
 #include "../core/event.h"
 #include "../core/mem.h"
 #include "../link/devices.h"
@@ -567,6 +568,9 @@ iface_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 	cmd_printf(ctx, "\tStatus          : %s\n", iface_status_name(st));
 	cmd_printf(ctx, "\tName            : %s\n", st->ifname);
 	cmd_printf(ctx, "\tDescription     : \"%s\"\n", descr);
+	if (b->dp != NULL)
+		cmd_printf(ctx, "\tData plane      : %s (%s)\n", b->dp->name,
+		    b->dp_why);
 	if (st->up) {
 		/* AAA-supplied timeouts win over the configured ones. */
 		idle = st->aaa_idle ? st->aaa_idle : c->idle_timeout;
