@@ -45,10 +45,8 @@ struct kdp_state {
 	int		 unit;
 	int		 ifindex;
 	struct event	 ev;
-	bool		 started;
+	bool		 started;	/* channels connected */
 	bool		 demand;
-	int		 chans[KDP_MAX_CHANS];	/* connected channel fds */
-	int		 nchans;
 	uint64_t	 drops;
 };
 
@@ -75,6 +73,12 @@ kdp_read(int type, void *arg)
 	do {
 		n = read(s->fd, m->data, KDP_FRAME_MAX);
 	} while (n < 0 && errno == EINTR);
+	if (n == 0) {
+		/* the unit is dead (its interface was deleted): stop polling */
+		log_msg(LG_ERR, "[%s] IFACE: ppp unit %d is gone", b->name,
+		    s->unit);
+		event_unregister(&s->ev);
+	}
 	if (n < 2 || up == NULL || up->control == NULL) {
 		mb_free(m);
 		return;
@@ -104,6 +108,15 @@ kdp_bund_create(struct bund *b)
 	if (strcmp(kname, b->iface.ifname) != 0 &&
 	    netif_rename(idx, b->iface.ifname) < 0)
 		goto fail;
+	/*
+	 * VJ: the kernel decompresses only with slots allocated; 16 each
+	 * way covers what IPCP offers (mpd5 asks for 16).  Our own
+	 * transmissions stay uncompressed (SC_COMP_TCP unset), which VJ
+	 * allows.
+	 */
+	if (pppdev_set_vj_slots(&pppdev_kernel_real, fd, 16, 16) < 0)
+		log_perr(LG_IFACE2, "[%s] IFACE: no VJ slots on ppp unit %d",
+		    b->name, unit);
 	s = mem_alloc("kernel-dp", sizeof(*s));
 	s->fd = fd;
 	s->unit = unit;
@@ -124,14 +137,27 @@ fail:
 	return -1;
 }
 
+/*
+ * Disconnect the channels of the links still joined.  Descriptors are
+ * asked for again, never remembered: a link that left has closed its
+ * channel (the kernel disconnected it) and the number may be reused.
+ */
 static void
-kdp_disconnect(struct kdp_state *s)
+kdp_disconnect(struct bund *b, struct kdp_state *s)
 {
-	int i;
+	const struct dp_upcalls *up = dp_upcalls();
+	int fds[KDP_MAX_CHANS];
+	int i, n;
 
-	for (i = 0; i < s->nchans; i++)
-		(void)pppdev_chan_disconnect(&pppdev_kernel_real, s->chans[i]);
-	s->nchans = 0;
+	if (!s->started)
+		return;
+	n = up != NULL && up->chans != NULL ?
+	    up->chans(b, fds, KDP_MAX_CHANS) : 0;
+	for (i = 0; i < n && i < KDP_MAX_CHANS; i++)
+		if (fds[i] >= 0)
+			(void)pppdev_chan_disconnect(&pppdev_kernel_real,
+			    fds[i]);
+	s->started = false;
 }
 
 static void
@@ -141,7 +167,7 @@ kdp_bund_destroy(struct bund *b)
 
 	if (s == NULL)
 		return;
-	kdp_disconnect(s);
+	kdp_disconnect(b, s);
 	event_unregister(&s->ev);
 	close(s->fd);		/* the unit and its interface go with it */
 	mem_free(s);
@@ -167,7 +193,7 @@ kdp_start(struct bund *b)
 	struct kdp_state *s = kdp_of(b);
 	const struct dp_upcalls *up = dp_upcalls();
 	int fds[KDP_MAX_CHANS];
-	int i, n;
+	int i, n, nconn = 0;
 
 	if (s == NULL) {
 		errno = ENODEV;
@@ -189,9 +215,9 @@ kdp_start(struct bund *b)
 			    "to ppp unit %d", b->name, s->unit);
 			continue;
 		}
-		s->chans[s->nchans++] = fds[i];
+		nconn++;
 	}
-	if (s->nchans == 0) {
+	if (nconn == 0) {
 		errno = ENOTCONN;
 		return -1;
 	}
@@ -204,10 +230,8 @@ kdp_stop(struct bund *b)
 {
 	struct kdp_state *s = kdp_of(b);
 
-	if (s == NULL)
-		return;
-	kdp_disconnect(s);
-	s->started = false;
+	if (s != NULL)
+		kdp_disconnect(b, s);
 }
 
 /*

@@ -1648,7 +1648,15 @@ pppoe_chan_read(int type, void *arg)
 	do {
 		r = read(st->kchan, m->data, PPPOE_FRAME_MAX);
 	} while (r < 0 && errno == EINTR);
-	if (r <= 0) {
+	if (r == 0) {
+		/* channel gone (the interface went away): end the call */
+		mb_free(m);
+		log_msg(LG_PHYS, "[%s] PPPoE: kernel channel of session 0x%04x "
+		    "closed", st->l->name, st->sid);
+		pppoe_down(st, false, "Dropped");
+		return;
+	}
+	if (r < 0) {
 		mb_free(m);
 		return;
 	}

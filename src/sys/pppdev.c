@@ -259,6 +259,19 @@ pppdev_set_accm(const struct pppdev_kernel *k, int fd, uint32_t accm)
 }
 
 int
+pppdev_set_vj_slots(const struct pppdev_kernel *k, int fd, int rx_slots,
+    int tx_slots)
+{
+	if (rx_slots < 1 || rx_slots > 255 || tx_slots < 1 || tx_slots > 255) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* highest slot ids: transmit in the upper half, receive below */
+	return pppdev_set_int(k, fd, PPPIOCSMAXCID,
+	    ((tx_slots - 1) << 16) | (rx_slots - 1));
+}
+
+int
 pppdev_set_npmode(const struct pppdev_kernel *k, int fd, int proto, bool pass)
 {
 	struct npioctl np;

@@ -109,6 +109,14 @@ int	pppdev_set_flags(const struct pppdev_kernel *k, int fd, uint32_t fl);
 int	pppdev_set_accm(const struct pppdev_kernel *k, int fd, uint32_t accm);
 
 /*
+ * VJ state of a unit (PPPIOCSMAXCID, RFC 1144): rx_slots / tx_slots
+ * connection slots (1..255) for decompression / compression.  ppp_generic
+ * decompresses VJ frames only once this is set.
+ */
+int	pppdev_set_vj_slots(const struct pppdev_kernel *k, int fd, int rx_slots,
+	    int tx_slots);
+
+/*
  * Network-protocol mode of a unit (PPPIOCSNPMODE): pass (true) lets the
  * kernel move packets of that PPP protocol (0x0021 IP, 0x0057 IPv6);
  * false queues them to the unit descriptor.

@@ -42,7 +42,6 @@ def conf(veth):
         "\tset ippool add pool1 %s %s" % POOL,
         "\tcreate bundle template B",
         "\tset ipcp ranges %s/32 ippool pool1" % SRV_ADDR,
-        "\tset ipcp disable vjcomp",
         "\tcreate link template L pppoe",
         "\tset link action bundle B",
         "\tset link enable chap-md5",
@@ -97,7 +96,7 @@ def test_kernel_backend_pppd_client(lab, kernel_lab, daemons):
     plog = k["dir"] + "/pppd.log"
     pppd = g.spawn("exec ip netns exec %s pppd nodetach debug logfile %s "
                    "plugin rp-pppoe.so nic-%s user %s password %s noauth "
-                   "noipdefault nodefaultroute novj persist maxfail 0 "
+                   "noipdefault nodefaultroute persist maxfail 0 "
                    "holdoff 1 lcp-echo-interval 1 lcp-echo-failure 3" % (
                        k["ns"], plog, k["vb"], CLI_NAME, CLI_PASS),
                    log=plog + ".out")
@@ -164,3 +163,93 @@ def test_kernel_backend_pppd_client(lab, kernel_lab, daemons):
     rc, out = g.run("ip netns exec %s ping -n -c 2 -i 0.3 -W 3 %s"
                     % (k["ns"], SRV_ADDR), timeout=40)
     assert rc == 0, out
+
+
+def client_conf(veth):
+    return "\n".join([
+        "startup:",
+        "\tset user admin adminpw admin",
+        "\tset console self 127.0.0.1 %d" % PORT,
+        "\tset console open",
+        "\tset global dataplane kernel",
+        "\tlog +iface2 +phys2",
+        "client:",
+        "\tcreate bundle static B",
+        "\tset ipcp ranges 0.0.0.0/0 0.0.0.0/0",
+        "\tcreate link static C pppoe",
+        "\tset link action bundle B",
+        "\tset auth authname %s" % CLI_NAME,
+        "\tset auth password %s" % CLI_PASS,
+        "\tset pppoe iface %s" % veth,
+        '\tset pppoe service ""',
+        "\topen",
+        ""])
+
+
+def test_kernel_backend_mpd5_client(lab, kernel_lab, daemons):
+    """mpd5's PPPoE client (static bundle, `set global dataplane kernel`)
+    on the kernel data plane against pppoe-server + pppd (CHAP-MD5) in a
+    guest namespace; mpd5 closes the session with a PADT."""
+    g, k = lab.guest, kernel_lab
+    opts, slog, spid = (k["dir"] + "/srv.options", k["dir"] + "/srv.log",
+                        k["dir"] + "/srv.pid")
+    g.write(opts, "require-chap\ndebug\nlogfile %s\nnodefaultroute\n"
+            "noproxyarp\n" % slog)
+    rc, out = g.run("ip netns exec %s pppoe-server -I %s -L 10.81.0.1 "
+                    "-R 10.81.0.10 -N 2 -O %s -X %s </dev/null >/dev/null "
+                    "2>&1; for i in $(seq 50); do [ -s %s ] && break; "
+                    "sleep 0.2; done; head -n 1 %s" % (
+                        k["ns"], k["vb"], opts, spid, spid, spid))
+    assert rc == 0, out
+    k["pids"].append(int(out.split()[0]))
+    g.write(k["dir"] + "/mpd.conf", client_conf(k["va"]))
+    log = k["dir"] + "/mpd.log"
+    g.run("rm -f " + log)
+    from conftest import MPD_BIN
+    pid = g.spawn("exec %s -d %s -p %s/mpd.pid client" % (
+        MPD_BIN, k["dir"], k["dir"]), log=log)
+    k["pids"].insert(0, pid)
+
+    def up():
+        assert g.status(pid) is None, g.read(log)
+        _, out = g.run("ip -4 -o addr show dev ng0 2>/dev/null")
+        m = re.search(r"inet ([\d.]+) peer ([\d.]+)", out)
+        return m.groups() if m else None
+    try:
+        local, peer = wait_for(up, GUEST_TIMEOUT, "ng0 up", interval=0.5)
+    except AssertionError as e:
+        raise AssertionError("%s\n---- pppd ----\n%s\n---- mpd5 ----\n%s" % (
+            e, g.read(slog)[-3000:], g.read(log)[-5000:]))
+    assert peer == "10.81.0.1"
+    assert ppp_links(g) == ["ng0"], g.run("ip -d link")[1]
+    assert re.search(r"PPPoE: session 0x[0-9a-f]{4} on kernel channel",
+                     g.read(log))
+    rc, out = g.run("python3 %s %d admin adminpw 'bundle B' 'show iface'"
+                    % (CONSOLE_PY, PORT), timeout=60)
+    assert "\tData plane      : kernel (set global dataplane kernel)\r\n" \
+        in out, out
+    rc, out = g.run("ping -n -c 3 -i 0.3 -W 3 10.81.0.1", timeout=40)
+    assert rc == 0, out
+    rlog = k["dir"] + "/recv2.log"
+    recv = g.spawn("exec ip netns exec %s python3 %s recv 10.81.0.1 5202 60"
+                   % (k["ns"], XFER_PY), log=rlog)
+    wait_for(lambda: "listening" in g.read(rlog), GUEST_TIMEOUT,
+             "receiver", interval=0.3)
+    rc, out = g.run("python3 %s send 10.81.0.1 5202 %d 60" % (
+        XFER_PY, XFER_BYTES), timeout=120)
+    assert rc == 0, out
+    wait_for(lambda: g.status(recv) is not None, GUEST_TIMEOUT, "receiver")
+    sent = re.search(r"sent (\d+) (\w+)", out).groups()
+    assert "recv %s %s" % sent in g.read(rlog), (out, g.read(rlog))
+    _, out = g.run("cat /sys/class/net/ng0/statistics/tx_bytes")
+    assert int(out.strip()) >= XFER_BYTES, out
+
+    # mpd5 closes: LCP Terminate, then its PADT; pppd sees the end
+    g.run("python3 %s %d admin adminpw 'link C' 'close'" % (CONSOLE_PY,
+                                                             PORT))
+    wait_for(lambda: "PPPoE: sent PADT" in g.read(log), GUEST_TIMEOUT,
+             "mpd5's PADT")
+    wait_for(lambda: "Connection terminated" in g.read(slog), GUEST_TIMEOUT,
+             "pppd to see the end", interval=0.5)
+    wait_for(lambda: "10.81.0." not in g.run("ip -4 addr show")[1], 20,
+             "ng0's addresses to go")

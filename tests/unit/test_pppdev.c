@@ -349,6 +349,15 @@ test_settings(void **state)
 	assert_int_equal(pppdev_set_mrru(&fake, 10, 0), -1);
 	assert_int_equal(fk.ncalls, 4);
 
+	/* VJ slots: highest ids, transmit << 16 | receive (RFC 1144) */
+	fk.ncalls = 0;
+	assert_int_equal(pppdev_set_vj_slots(&fake, 10, 16, 16), 0);
+	assert_true(fk.calls[0].req == PPPIOCSMAXCID);
+	assert_int_equal(fk.calls[0].iarg, (15 << 16) | 15);
+	assert_int_equal(pppdev_set_vj_slots(&fake, 10, 256, 16), -1);
+	assert_int_equal(pppdev_set_vj_slots(&fake, 10, 16, 0), -1);
+	assert_int_equal(fk.ncalls, 1);
+
 	assert_int_equal(pppdev_set_npmode(&fake, 10, PPP_IP, true), 0);
 	assert_int_equal(fk.last_np.protocol, PPP_IP);
 	assert_int_equal(fk.last_np.mode, NPMODE_PASS);
