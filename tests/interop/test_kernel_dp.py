@@ -82,6 +82,14 @@ def start_mpd(g, k, log):
     return pid
 
 
+def assert_clean_log(text):
+    """No sanitizer report in a guest daemon's output (MPD_BIN may be the
+    ASan build: `MPD_BIN=build-asan/mpd5 make interop`)."""
+    for marker in ("ERROR: AddressSanitizer", "LeakSanitizer",
+                   "runtime error:"):
+        assert marker not in text, text[-6000:]
+
+
 def ppp_links(g):
     """Names of the guest root namespace's ppp-type interfaces."""
     _, out = g.run("ip -o link show type ppp 2>/dev/null; "
@@ -156,6 +164,7 @@ def test_kernel_backend_pppd_client(lab, kernel_lab, daemons):
     assert "10.79.0." not in routes, routes
     # a new daemon: pppd (persist) reconnects, one unit again
     k["pids"].pop(0)
+    assert_clean_log(g.read(log))
     g.run("rm -f %s %s/mpd.pid" % (log, k["dir"]))
     start_mpd(g, k, log)
     wait_for(lambda: ppp_links(g) == ["ng0"] and peer_up(), GUEST_TIMEOUT,
@@ -163,6 +172,8 @@ def test_kernel_backend_pppd_client(lab, kernel_lab, daemons):
     rc, out = g.run("ip netns exec %s ping -n -c 2 -i 0.3 -W 3 %s"
                     % (k["ns"], SRV_ADDR), timeout=40)
     assert rc == 0, out
+    g.kill(k["pids"].pop(0))            # SIGTERM: a clean exit
+    assert_clean_log(g.read(log))
 
 
 def client_conf(veth):
@@ -253,3 +264,6 @@ def test_kernel_backend_mpd5_client(lab, kernel_lab, daemons):
              "pppd to see the end", interval=0.5)
     wait_for(lambda: "10.81.0." not in g.run("ip -4 addr show")[1], 20,
              "ng0's addresses to go")
+    assert g.kill(k["pids"].pop(0)) == 0, g.read(log)[-4000:]
+    assert ppp_links(g) == []
+    assert_clean_log(g.read(log))
