@@ -1252,8 +1252,10 @@ iface_dp_chans(struct bund *b, int *fds, int max)
 }
 
 /*
- * Every link whose `set link action bundle` names b (or b's template)
- * is of a type with kernel channels.
+ * The kernel can carry b: no compression or encryption (done in user
+ * space, on the packets the kernel data plane never shows us), and every
+ * link whose `set link action bundle` names b (or b's template) is of a
+ * type with kernel channels.
  */
 static bool
 iface_dp_links_ok(const struct bund *b, char *why, size_t len)
@@ -1262,6 +1264,12 @@ iface_dp_links_ok(const struct bund *b, char *why, size_t len)
 	const struct link_action *a;
 	const struct link *l;
 	int i, n = 0;
+
+	if (opt_enabled(&b->conf.options, BUND_OPT_COMPRESSION) ||
+	    opt_enabled(&b->conf.options, BUND_OPT_ENCRYPTION)) {
+		snprintf(why, len, "compression/encryption in user space");
+		return false;
+	}
 
 	for (i = 1; i < g_nlinks; i++) {
 		if ((l = g_links[i]) == NULL)

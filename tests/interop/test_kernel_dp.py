@@ -31,7 +31,7 @@ PORT = 5005
 XFER_BYTES = 1 << 20
 
 
-def conf(veth):
+def conf(veth, bundle_extra=()):
     return "\n".join([
         "startup:",
         "\tset user admin adminpw admin",
@@ -41,7 +41,8 @@ def conf(veth):
         "server:",
         "\tset ippool add pool1 %s %s" % POOL,
         "\tcreate bundle template B",
-        "\tset ipcp ranges %s/32 ippool pool1" % SRV_ADDR,
+        "\tset ipcp ranges %s/32 ippool pool1" % SRV_ADDR] +
+        list(bundle_extra) + [
         "\tcreate link template L pppoe",
         "\tset link action bundle B",
         "\tset link enable chap-md5",
@@ -266,4 +267,39 @@ def test_kernel_backend_mpd5_client(lab, kernel_lab, daemons):
              "ng0's addresses to go")
     assert g.kill(k["pids"].pop(0)) == 0, g.read(log)[-4000:]
     assert ppp_links(g) == []
+    assert_clean_log(g.read(log))
+
+
+def test_compression_bundle_stays_on_tun(lab, kernel_lab):
+    """A bundle with compression enabled is carried by the tun backend
+    (CCP runs in user space) on the same machine where the kernel one
+    is used, and still passes traffic."""
+    g, k = lab.guest, kernel_lab
+    g.write(k["dir"] + "/mpd.conf", conf(k["va"], [
+        "\tset bundle enable compression"]))
+    log = k["dir"] + "/mpd-ccp.log"
+    start_mpd(g, k, log)
+    plog = k["dir"] + "/pppd-ccp.log"
+    k["pids"].append(g.spawn(
+        "exec ip netns exec %s pppd nodetach logfile %s plugin rp-pppoe.so "
+        "nic-%s user %s password %s noauth noipdefault nodefaultroute "
+        "noccp" % (k["ns"], plog, k["vb"], CLI_NAME, CLI_PASS),
+        log=plog + ".out"))
+    try:
+        wait_for(lambda: "inet " in g.run("ip -4 -o addr show dev ng0 "
+                                          "2>/dev/null")[1],
+                 GUEST_TIMEOUT, "ng0 up", interval=0.5)
+    except AssertionError as e:
+        raise AssertionError("%s\n%s" % (e, g.read(log)[-4000:]))
+    assert ppp_links(g) == [], "ng0 should be a tun device"
+    m = re.search(r"\[(B-\d+)\] IFACE: created interface ng0", g.read(log))
+    rc, out = g.run("python3 %s %d admin adminpw 'bundle %s' 'show iface'"
+                    % (CONSOLE_PY, PORT, m.group(1) if m else "B-1"),
+                    timeout=60)
+    assert "\tData plane      : tun (compression/encryption in user " \
+        "space)\r\n" in out, out
+    rc, out = g.run("ip netns exec %s ping -n -c 3 -i 0.3 -W 3 %s"
+                    % (k["ns"], SRV_ADDR), timeout=40)
+    assert rc == 0, out
+    assert g.kill(k["pids"].pop(0)) == 0, g.read(log)[-4000:]
     assert_clean_log(g.read(log))
