@@ -217,6 +217,10 @@ def daemons():
         except Exception:
             pass
         d.cleanup()
+    # the ASan pass (MPD_ASAN=1): a report in any daemon's output fails
+    for d in started:
+        if itest.ASAN:
+            itest.assert_no_sanitizer_report(d.output(), "mpd5 in the lab")
 
 
 @pytest.fixture
