@@ -6,6 +6,7 @@
 # Prints one line per data plane:
 #
 #     dataplane <kernel|tun> pppoe <MB/s>
+#     dataplane <kernel|tun> mpd5-cpu-ms-per-MB <ms>   (mpd5's CPU time)
 #
 # Under TCG (no KVM) the guest is 10-40x slower than the host: compare
 # the two lines with each other, not with other machines.

@@ -40,6 +40,13 @@ def wait(pred, timeout, what):
     raise SystemExit("bench-kernel: timed out waiting for " + what)
 
 
+def cpu_ticks(g, pid):
+    """utime + stime of a guest process, in clock ticks."""
+    _, out = g.run("cat /proc/%d/stat" % pid)
+    f = out.rsplit(")", 1)[1].split()
+    return int(f[11]) + int(f[12])
+
+
 def one(g, mode):
     d = "/tmp/bench-%s" % mode
     g.run("ip netns add bk; ip link add bka type veth peer name bkb; "
@@ -59,13 +66,18 @@ def one(g, mode):
         pids.append(g.spawn("exec python3 %s recv 10.80.0.1 5301 300"
                             % XFER, log=rlog))
         wait(lambda: "listening" in g.read(rlog), 60, "the receiver")
+        cpu0 = cpu_ticks(g, pids[0])
         t0 = time.monotonic()
         rc, out = g.run("ip netns exec bk python3 %s send 10.80.0.1 5301 %d "
                         "300" % (XFER, MB << 20), timeout=600)
         dt = time.monotonic() - t0
         if rc != 0 or not re.search(r"sent \d+", out):
             raise SystemExit("bench-kernel: transfer failed: " + out)
+        cpu = (cpu_ticks(g, pids[0]) - cpu0) * 1000.0 / os.sysconf(
+            "SC_CLK_TCK")
         print("dataplane %s pppoe %.2f" % (mode, MB / dt), flush=True)
+        print("dataplane %s mpd5-cpu-ms-per-MB %.1f" % (mode, cpu / MB),
+              flush=True)
     finally:
         for pid in reversed(pids):
             g.kill(pid)

@@ -40,6 +40,7 @@
 #include "devices.h"
 
 #include <errno.h>
+#include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
@@ -300,6 +301,8 @@ struct pppoe_if {
 	int			 refs;
 	uint16_t		 next_sid;
 	unsigned		 nsessions, half_open;
+	unsigned		 user_sess;	/* sessions not in the kernel */
+	bool			 sess_muted;	/* fd_sess drops everything */
 	struct pppoe_state	*listeners;	/* server links / templates */
 	struct pppoe_state	*hash[PPPOE_HASH_SIZE];
 	struct pppoe_tb		 padi_tb, padr_tb;
@@ -354,6 +357,7 @@ struct pppoe_state {
 	/* kernel channel (AF_PPPOX session socket + its /dev/ppp fd) */
 	int			 ksock, kchan;
 	struct event		 ev_chan;
+	bool			 user_counted;	/* in pif->user_sess */
 };
 
 static struct pppoe_if	*pppoe_ifs;
@@ -496,6 +500,31 @@ pppoe_bucket_now(void)
 
 /* ---- interfaces ---- */
 
+/*
+ * While every session of pif is on a kernel channel, the session packet
+ * socket gets a filter that accepts nothing: the kernel's copies of the
+ * sessions' data frames never wake the daemon.  Removed as soon as one
+ * session stays in user space.
+ */
+static void
+pppoe_sess_mute(struct pppoe_if *pif, bool mute)
+{
+	struct sock_filter none = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog prog = { .len = 1, .filter = &none };
+	int dummy = 0;
+
+	if (pif->fd_sess < 0 || pif->sess_muted == mute)
+		return;
+	if (mute ? setsockopt(pif->fd_sess, SOL_SOCKET, SO_ATTACH_FILTER,
+	    &prog, sizeof(prog)) : setsockopt(pif->fd_sess, SOL_SOCKET,
+	    SO_DETACH_FILTER, &dummy, sizeof(dummy))) {
+		log_perr(LG_PHYS2, "PPPoE: %s: session socket filter",
+		    pif->name);
+		return;
+	}
+	pif->sess_muted = mute;
+}
+
 static int
 pppoe_packet_socket(struct pppoe_if *pif, uint16_t proto)
 {
@@ -581,6 +610,8 @@ pppoe_if_get(const char *lname, const char *name)
 	    EVF_RECURRING, pppoe_sess_event, pif) < 0)
 		goto fail;
 	pif->next_sid = (uint16_t)(1 + (unsigned)(event_now_ms() % 0xfff0));
+	if (dp_kernel_usable())
+		pppoe_sess_mute(pif, true);
 	pif->refs = 1;
 	pif->next = pppoe_ifs;
 	pppoe_ifs = pif;
@@ -781,6 +812,11 @@ pppoe_drop_call(struct pppoe_state *st, bool padt)
 	timer_stop(&st->conn_timer);
 	timer_stop(&st->report_timer);
 	pppoe_chan_close(st);
+	if (st->user_counted && st->pif != NULL) {
+		st->user_counted = false;
+		if (--st->pif->user_sess == 0 && dp_kernel_usable())
+			pppoe_sess_mute(st->pif, true);
+	}
 	if (padt && st->cst == PPPOE_CS_SESSION)
 		pppoe_send_padt(st);
 	pppoe_hash_del(st);
@@ -1665,18 +1701,34 @@ pppoe_chan_read(int type, void *arg)
 	link_phys_input(st->l, m);
 }
 
+/* A session on the packet socket: unmute it. */
+static void
+pppoe_user_session(struct pppoe_state *st)
+{
+	if (st->pif == NULL || st->user_counted)
+		return;
+	st->user_counted = true;
+	st->pif->user_sess++;
+	pppoe_sess_mute(st->pif, false);
+}
+
 static void
 pppoe_chan_open(struct pppoe_state *st)
 {
 	int chan;
 
-	if (!dp_kernel_usable() || st->pif == NULL)
+	if (st->pif == NULL)
 		return;
+	if (!dp_kernel_usable()) {
+		pppoe_user_session(st);
+		return;
+	}
 	if (pppdev_pppoe_open(&pppdev_kernel_real, st->sid, st->peer,
 	    st->pif->name, &st->ksock, &chan) < 0) {
 		log_perr(LG_PHYS2, "[%s] PPPoE: session 0x%04x stays in user "
 		    "space: AF_PPPOX", st->l->name, st->sid);
 		st->ksock = -1;
+		pppoe_user_session(st);
 		return;
 	}
 	if (pppdev_chan_attach(&pppdev_kernel_real, chan, &st->kchan) < 0 ||
@@ -1685,6 +1737,7 @@ pppoe_chan_open(struct pppoe_state *st)
 		log_perr(LG_PHYS2, "[%s] PPPoE: session 0x%04x stays in user "
 		    "space: channel %d", st->l->name, st->sid, chan);
 		pppoe_chan_close(st);
+		pppoe_user_session(st);
 		return;
 	}
 	log_msg(LG_PHYS2, "[%s] PPPoE: session 0x%04x on kernel channel %d",
