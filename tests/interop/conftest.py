@@ -21,6 +21,7 @@ under another module name (both directories have a conftest.py).
 import importlib.util
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -98,6 +99,8 @@ class Lab:
         if self.guest is not None:
             self.guest.close()
         run(["ip", "netns", "del", self.netns], check=False)
+        if os.environ.get("MPD_LAB_KEEP") != "1":
+            shutil.rmtree(self.dir, ignore_errors=True)
 
     def daemon(self, name, conf, label, secret=None):
         return LabMpd(os.path.join(self.dir, name), conf=conf, secret=secret,
