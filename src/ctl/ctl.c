@@ -15,13 +15,13 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../dp/dp.h"
 #include "../core/defs.h"
 #include "../core/event.h"
 #include "../core/global.h"
 #include "../core/log.h"
 #include "../core/mem.h"
 #include "../core/util.h"
+#include "../dp/dp.h"
 #include "../link/devices.h"
 #include "../ppp/bund.h"
 #include "../ppp/link.h"

@@ -20,9 +20,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../dp/dp.h"
 #include "../core/event.h"
 #include "../core/mem.h"
+#include "../dp/dp.h"
 #include "../link/devices.h"
 #include "bund.h"
 #include "link.h"
