@@ -251,10 +251,11 @@ kdp_deliver(struct bund *b, struct mbuf *m)
 static void
 kdp_stats(const struct bund *b, struct dp_stats *st)
 {
+	/* one socket for every query (the idle timer asks each second) */
+	static int fd = -1;
 	const struct kdp_state *s = kdp_of(b);
 	struct ppp_stats ps;
 	struct ifreq ifr;
-	int fd;
 
 	memset(st, 0, sizeof(*st));
 	if (s == NULL)
@@ -263,7 +264,8 @@ kdp_stats(const struct bund *b, struct dp_stats *st)
 	memset(&ifr, 0, sizeof(ifr));
 	if (if_indextoname((unsigned)s->ifindex, ifr.ifr_name) == NULL)
 		return;
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return;
 	memset(&ps, 0, sizeof(ps));
@@ -275,7 +277,6 @@ kdp_stats(const struct bund *b, struct dp_stats *st)
 		st->out_packets = ps.p.ppp_opackets;
 		st->drops += ps.p.ppp_ierrors + ps.p.ppp_oerrors;
 	}
-	close(fd);
 }
 
 static int

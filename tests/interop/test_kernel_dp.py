@@ -41,7 +41,9 @@ def conf(veth, bundle_extra=()):
         "server:",
         "\tset ippool add pool1 %s %s" % POOL,
         "\tcreate bundle template B",
-        "\tset ipcp ranges %s/32 ippool pool1" % SRV_ADDR] +
+        "\tset ipcp ranges %s/32 ippool pool1" % SRV_ADDR,
+        # the idle check reads the kernel's counters every second
+        "\tset iface idle 3600"] +
         list(bundle_extra) + [
         "\tcreate link template L pppoe",
         "\tset link action bundle B",
