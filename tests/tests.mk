@@ -5,6 +5,7 @@
 #   make fuzz          build the libFuzzer targets with clang (build-fuzz/)
 #   make integration   pytest suites in tests/integration (root, namespaces)
 #   make asan          unit tests + fuzz replay + integration smoke under ASan+UBSan
+#   make interop       real Linux PPP peers in a qemu guest (tests/interop)
 #   make check         install deps, build, run everything above
 
 PYTEST		?= /usr/bin/python3 -m pytest
@@ -60,11 +61,17 @@ asan:
 integration: $(MPD)
 	MPD_BIN=$(CURDIR)/$(MPD) $(PYTEST) -v --tb=short -rfE -p no:cacheprovider tests/integration
 
+# The interop suite boots one guest (scripts/lab) for the whole run.
+interop: $(MPD)
+	sh scripts/lab/prepare.sh >/dev/null
+	MPD_BIN=$(CURDIR)/$(MPD) $(PYTEST) -v --tb=short -rfE -p no:cacheprovider tests/interop
+
 check: deps
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) fuzz-replay
 	$(MAKE) asan
 	$(MAKE) integration
+	$(MAKE) interop
 
-.PHONY: unit fuzz fuzz-replay asan integration check
+.PHONY: unit fuzz fuzz-replay asan integration interop check

@@ -21,6 +21,7 @@
 #include "../core/log.h"
 #include "../core/mem.h"
 #include "../core/util.h"
+#include "../dp/dp.h"
 #include "../link/devices.h"
 #include "../ppp/bund.h"
 #include "../ppp/link.h"
@@ -220,6 +221,21 @@ static const struct opt_cmd_arg global_enable = { OPT_ENABLE, global_opt_get };
 static const struct opt_cmd_arg global_disable = { OPT_DISABLE,
 	global_opt_get };
 
+/* `set global dataplane auto|kernel|tun` (no FreeBSD counterpart). */
+static int
+global_set_dataplane(struct cmd_ctx *ctx, int ac, char **av, const void *arg)
+{
+	int mode;
+
+	(void)arg;
+	if (ac != 1)
+		return CMD_ERR_USAGE;
+	if ((mode = dp_mode_parse(av[0])) < 0)
+		return cmd_error(ctx, "Incorrect value \"%s\"", av[0]);
+	dp_set_mode((enum dp_mode)mode);
+	return CMD_OK;
+}
+
 const struct cmdtab ctl_global_set_cmds[] = {
 	{ .name = "enable [opt ...]", .desc = "Enable option",
 	  .func = global_opt_cmd, .arg = &global_enable, .priv = PRIV_ADMIN },
@@ -248,6 +264,9 @@ const struct cmdtab ctl_global_set_cmds[] = {
 	  .priv = PRIV_ADMIN },
 	{ .name = "pptplimit {num}", .desc = "Calls per PPTP tunnel limit",
 	  .func = global_set_param, .arg = &gp_ids[GP_PPTPLIMIT],
+	  .priv = PRIV_ADMIN },
+	{ .name = "dataplane auto|kernel|tun",
+	  .desc = "Data plane of new bundles", .func = global_set_dataplane,
 	  .priv = PRIV_ADMIN },
 	{ .name = "max-children {num}", .desc = "Max number of children",
 	  .func = global_set_param, .arg = &gp_ids[GP_MAXCHILDREN],

@@ -11,6 +11,7 @@
 #define MPD_DP_DP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct bund;
@@ -67,6 +68,19 @@ typedef void dp_packet_fn(struct bund *b, struct mbuf *m);
 struct dp_upcalls {
 	dp_packet_fn	*output;
 	dp_packet_fn	*demand;
+	/* ---- kernel backend (dp/kernel.c) ---- */
+	/*
+	 * control: a frame the kernel queued on the bundle's unit (IPCP,
+	 *          CCP, ...: protocol field first), for the bundle's input;
+	 * chans:   the kernel channel descriptors of the bundle's joined
+	 *          links into fds[0..max) (-1: a link without one); returns
+	 *          how many links there are;
+	 * links_ok: whether every link that may join b has a kernel channel
+	 *          type; if not, why (a phrase) into why[0..len).
+	 */
+	dp_packet_fn	*control;
+	int		(*chans)(struct bund *b, int *fds, int max);
+	bool		(*links_ok)(const struct bund *b, char *why, size_t len);
 };
 /* Register the upcalls (u must stay valid; NULL unregisters). */
 void	dp_set_upcalls(const struct dp_upcalls *u);
@@ -74,12 +88,42 @@ void	dp_set_upcalls(const struct dp_upcalls *u);
 const struct dp_upcalls *dp_upcalls(void);
 
 extern const struct dp_ops dp_tun;
+extern const struct dp_ops dp_kernel;
+
+/* ---- backend choice (kernel helper's block) ---- */
+
+/* `set global dataplane auto|kernel|tun` */
+enum dp_mode {
+	DP_MODE_AUTO = 0,
+	DP_MODE_KERNEL,
+	DP_MODE_TUN,
+};
+void		dp_set_mode(enum dp_mode mode);
+enum dp_mode	dp_get_mode(void);
+const char	*dp_mode_name(enum dp_mode mode);
+/* Parse "auto" / "kernel" / "tun"; -1 for anything else. */
+int		dp_mode_parse(const char *s);
 
 /*
- * The backend for a new bundle.  Always the tun backend for now; the
- * kernel backend (/dev/ppp) will be chosen here when it exists, the
- * machine has /dev/ppp and nothing negotiated needs user space.
+ * Whether sessions should get kernel channels: the mode is not tun and
+ * /dev/ppp opens (probed once).
  */
-const struct dp_ops *dp_select(const struct bund *b);
+bool		dp_kernel_usable(void);
+
+/*
+ * The pure policy: the backend for a bundle given the mode, the result
+ * of opening /dev/ppp (0 or an errno) and whether its links can all be
+ * kernel channels (links_why says why not).  why[0..len) receives the
+ * text `show iface` prints after the backend name (doc/DIFFERENCES.md).
+ */
+const struct dp_ops *dp_policy(enum dp_mode mode, int ppp_errno,
+		    bool links_ok, const char *links_why, char *why,
+		    size_t len);
+
+/*
+ * The backend for a new bundle (dp_policy() on this machine); the
+ * reason goes to b->dp_why.
+ */
+const struct dp_ops *dp_select(struct bund *b);
 
 #endif /* MPD_DP_DP_H */

@@ -208,6 +208,15 @@ phys_peer_iface(const struct link *l, char *buf, unsigned len)
 		l->type->peer_iface(l, buf, len);
 }
 
+/* The link's kernel channel descriptor, or -1 (no such channel). */
+int
+phys_kernel_chan(const struct link *l)
+{
+	if (l->type == NULL || l->type->kernel_chan == NULL)
+		return -1;
+	return l->type->kernel_chan(l);
+}
+
 /* ---- shared helpers ---- */
 
 /*

@@ -91,6 +91,12 @@ struct phys_type {
 				    unsigned len);
 	void			 (*peer_iface)(const struct link *l, char *buf,
 				    unsigned len);
+	/*
+	 * The /dev/ppp descriptor of the link's kernel channel (PPPIOCATTCHAN
+	 * done), or -1: the kernel data plane connects it to the bundle's
+	 * unit (optional).
+	 */
+	int			 (*kernel_chan)(const struct link *l);
 };
 
 /* Wrappers: -1 / nothing when the type lacks the operation. */
@@ -102,6 +108,7 @@ void	phys_shutdown(struct link *l);
 int	phys_get_mtu(const struct link *l);
 int	phys_get_mru(const struct link *l);
 void	phys_self_addr(const struct link *l, char *buf, unsigned len);
+int	phys_kernel_chan(const struct link *l);
 
 /* All types in `show types` order, NULL terminated. */
 extern const struct phys_type *const g_phys_types[];

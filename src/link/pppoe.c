@@ -40,6 +40,7 @@
 #include "devices.h"
 
 #include <errno.h>
+#include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
@@ -58,7 +59,9 @@
 #include "../core/mbuf.h"
 #include "../core/mem.h"
 #include "../core/util.h"
+#include "../dp/dp.h"
 #include "../ppp/link.h"
+#include "../sys/pppdev.h"
 #include "pppoe_proto.h"
 
 #define PPPOE_MTU		1492	/* Ethernet 1500 minus PPPoE overhead */
@@ -299,6 +302,8 @@ struct pppoe_if {
 	int			 refs;
 	uint16_t		 next_sid;
 	unsigned		 nsessions, half_open;
+	unsigned		 user_sess;	/* sessions not in the kernel */
+	bool			 sess_muted;	/* fd_sess drops everything */
 	struct pppoe_state	*listeners;	/* server links / templates */
 	struct pppoe_state	*hash[PPPOE_HASH_SIZE];
 	/* half-open server sessions by the AC-Cookie of their PADR */
@@ -354,6 +359,10 @@ struct pppoe_state {
 	struct timer		 conn_timer;
 	struct timer		 report_timer;
 	uint64_t		 tx_frames, tx_drops, rx_frames;
+	/* kernel channel (AF_PPPOX session socket + its /dev/ppp fd) */
+	int			 ksock, kchan;
+	struct event		 ev_chan;
+	bool			 user_counted;	/* in pif->user_sess */
 };
 
 static struct pppoe_if	*pppoe_ifs;
@@ -366,6 +375,8 @@ static void	pppoe_sess_event(int type, void *arg);
 static void	pppoe_retry(void *arg);
 static void	pppoe_conn_timeout(void *arg);
 static void	pppoe_report(void *arg);
+static void	pppoe_chan_open(struct pppoe_state *st);
+static void	pppoe_chan_close(struct pppoe_state *st);
 
 /* ---- helpers ---- */
 
@@ -494,6 +505,31 @@ pppoe_bucket_now(void)
 
 /* ---- interfaces ---- */
 
+/*
+ * While every session of pif is on a kernel channel, the session packet
+ * socket gets a filter that accepts nothing: the kernel's copies of the
+ * sessions' data frames never wake the daemon.  Removed as soon as one
+ * session stays in user space.
+ */
+static void
+pppoe_sess_mute(struct pppoe_if *pif, bool mute)
+{
+	struct sock_filter none = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog prog = { .len = 1, .filter = &none };
+	int dummy = 0;
+
+	if (pif->fd_sess < 0 || pif->sess_muted == mute)
+		return;
+	if (mute ? setsockopt(pif->fd_sess, SOL_SOCKET, SO_ATTACH_FILTER,
+	    &prog, sizeof(prog)) : setsockopt(pif->fd_sess, SOL_SOCKET,
+	    SO_DETACH_FILTER, &dummy, sizeof(dummy))) {
+		log_perr(LG_PHYS2, "PPPoE: %s: session socket filter",
+		    pif->name);
+		return;
+	}
+	pif->sess_muted = mute;
+}
+
 static int
 pppoe_packet_socket(struct pppoe_if *pif, uint16_t proto)
 {
@@ -579,6 +615,8 @@ pppoe_if_get(const char *lname, const char *name)
 	    EVF_RECURRING, pppoe_sess_event, pif) < 0)
 		goto fail;
 	pif->next_sid = (uint16_t)(1 + (unsigned)(event_now_ms() % 0xfff0));
+	if (dp_kernel_usable())
+		pppoe_sess_mute(pif, true);
 	pif->refs = 1;
 	pif->next = pppoe_ifs;
 	pppoe_ifs = pif;
@@ -821,6 +859,7 @@ pppoe_state_get(struct link *l)
 		return st;
 	st = mem_alloc("phys", sizeof(*st));
 	st->l = l;
+	st->ksock = st->kchan = -1;
 	timer_init(&st->retry_timer, "PPPoE-retry", PPPOE_RETRY_MS,
 	    pppoe_retry, st);
 	timer_init(&st->conn_timer, "PPPoE-connect", PPPOE_CONNECT_MS,
@@ -837,6 +876,12 @@ pppoe_drop_call(struct pppoe_state *st, bool padt)
 	timer_stop(&st->retry_timer);
 	timer_stop(&st->conn_timer);
 	timer_stop(&st->report_timer);
+	pppoe_chan_close(st);
+	if (st->user_counted && st->pif != NULL) {
+		st->user_counted = false;
+		if (--st->pif->user_sess == 0 && dp_kernel_usable())
+			pppoe_sess_mute(st->pif, true);
+	}
 	if (padt && st->cst == PPPOE_CS_SESSION)
 		pppoe_send_padt(st);
 	pppoe_hash_del(st);
@@ -1135,6 +1180,7 @@ pppoe_rx_pads(struct pppoe_if *pif, const uint8_t src[6],
 	pppoe_mac_print(src, PPPOE_MAC_UNIX_LIKE, mbuf, sizeof(mbuf));
 	log_msg(LG_PHYS, "[%s] PPPoE: connected to %s, session 0x%04x",
 	    l->name, mbuf, st->sid);
+	pppoe_chan_open(st);
 	l->state = PHYS_STATE_UP;
 	link_phys_up(l);
 }
@@ -1452,6 +1498,7 @@ pppoe_rx_padr(struct pppoe_if *pif, const uint8_t src[6],
 	pppoe_send_pads(st, d);
 	log_msg(LG_PHYS, "[%s] PPPoE: accepting call from %s, session "
 	    "0x%04x", l->name, mbuf, sid);
+	pppoe_chan_open(st);
 	l->state = PHYS_STATE_UP;
 	link_phys_up(l);
 }
@@ -1596,6 +1643,11 @@ pppoe_sess_input(struct pppoe_if *pif, struct mbuf *m)
 	}
 	if (st->half_open && l->lcp_state == FSM_ST_OPENED)
 		pppoe_half_open_end(st);
+	if (st->kchan >= 0) {
+		/* a copy: the kernel's channel has the session */
+		mb_free(m);
+		return;
+	}
 	mb_trim_head(m, PPPOE_ETH_HLEN + PPPOE_HLEN);
 	m->len = plen;		/* drop Ethernet padding */
 	st->rx_frames++;
@@ -1663,6 +1715,17 @@ pppoe_send(struct link *l, struct mbuf *m)
 		mb_free(m);
 		return -1;
 	}
+	if (st->kchan >= 0) {
+		/* the kernel adds the Ethernet and PPPoE headers */
+		if (write(st->kchan, m->data, m->len) < 0) {
+			st->tx_drops++;
+			mb_free(m);
+			return -1;
+		}
+		st->tx_frames++;
+		mb_free(m);
+		return 0;
+	}
 	h = mb_prepend(m, PPPOE_ETH_HLEN + PPPOE_HLEN);
 	if (h == NULL) {
 		n = mb_alloc(plen);
@@ -1683,6 +1746,113 @@ pppoe_send(struct link *l, struct mbuf *m)
 	st->tx_frames++;
 	mb_free(m);
 	return 0;
+}
+
+/* ---- kernel channel ---- */
+
+/*
+ * When the kernel data plane can be used (dp_kernel_usable()), a session
+ * is also a PX_PROTO_OE socket: the kernel then claims the session's
+ * frames (our packet socket still sees copies, dropped in
+ * pppoe_sess_input) and hands the ones it does not forward itself to
+ * the channel's /dev/ppp descriptor, protocol field first.  Until the
+ * channel is connected to a unit (dp/kernel.c) that is every frame; the
+ * tun backend works the same over it.  Failure leaves the session on
+ * the packet socket.
+ */
+static void
+pppoe_chan_read(int type, void *arg)
+{
+	struct pppoe_state *st = arg;
+	struct mbuf *m;
+	ssize_t r;
+
+	(void)type;
+	if (st->kchan < 0)
+		return;
+	/* one frame per wakeup: the input may end the call */
+	m = mb_alloc(PPPOE_FRAME_MAX);
+	do {
+		r = read(st->kchan, m->data, PPPOE_FRAME_MAX);
+	} while (r < 0 && errno == EINTR);
+	if (r == 0) {
+		/* channel gone (the interface went away): end the call */
+		mb_free(m);
+		log_msg(LG_PHYS, "[%s] PPPoE: kernel channel of session 0x%04x "
+		    "closed", st->l->name, st->sid);
+		pppoe_down(st, false, "Dropped");
+		return;
+	}
+	if (r < 0) {
+		mb_free(m);
+		return;
+	}
+	m->len = (size_t)r;
+	st->rx_frames++;
+	link_phys_input(st->l, m);
+}
+
+/* A session on the packet socket: unmute it. */
+static void
+pppoe_user_session(struct pppoe_state *st)
+{
+	if (st->pif == NULL || st->user_counted)
+		return;
+	st->user_counted = true;
+	st->pif->user_sess++;
+	pppoe_sess_mute(st->pif, false);
+}
+
+static void
+pppoe_chan_open(struct pppoe_state *st)
+{
+	int chan;
+
+	if (st->pif == NULL)
+		return;
+	if (!dp_kernel_usable()) {
+		pppoe_user_session(st);
+		return;
+	}
+	if (pppdev_pppoe_open(&pppdev_kernel_real, st->sid, st->peer,
+	    st->pif->name, &st->ksock, &chan) < 0) {
+		log_perr(LG_PHYS2, "[%s] PPPoE: session 0x%04x stays in user "
+		    "space: AF_PPPOX", st->l->name, st->sid);
+		st->ksock = -1;
+		pppoe_user_session(st);
+		return;
+	}
+	if (pppdev_chan_attach(&pppdev_kernel_real, chan, &st->kchan) < 0 ||
+	    event_register(&st->ev_chan, EV_READ, st->kchan, EVF_RECURRING,
+	    pppoe_chan_read, st) < 0) {
+		log_perr(LG_PHYS2, "[%s] PPPoE: session 0x%04x stays in user "
+		    "space: channel %d", st->l->name, st->sid, chan);
+		pppoe_chan_close(st);
+		pppoe_user_session(st);
+		return;
+	}
+	log_msg(LG_PHYS2, "[%s] PPPoE: session 0x%04x on kernel channel %d",
+	    st->l->name, st->sid, chan);
+}
+
+static void
+pppoe_chan_close(struct pppoe_state *st)
+{
+	event_unregister(&st->ev_chan);
+	if (st->kchan >= 0)
+		close(st->kchan);
+	if (st->ksock >= 0)
+		close(st->ksock);
+	st->kchan = st->ksock = -1;
+}
+
+/* The kernel channel's /dev/ppp descriptor, or -1. */
+static int
+pppoe_kernel_chan(const struct link *l)
+{
+	const struct pppoe_state *st = l->dev_state;
+
+	return st != NULL ? st->kchan : -1;
 }
 
 /* ---- listening ---- */
@@ -1924,4 +2094,5 @@ const struct phys_type phys_pppoe = {
 	.self_name	= pppoe_self_name,	/* radius helper: AAA */
 	.peer_name	= pppoe_peer_name,
 	.peer_iface	= pppoe_peer_iface,
+	.kernel_chan	= pppoe_kernel_chan,
 };

@@ -96,6 +96,7 @@ struct bund {
 	struct ecp_state	*ecp;		/* ppp/ecp.c */
 	const struct dp_ops	*dp;
 	void			*dp_state;
+	char			 dp_why[96];	/* why that backend (show iface) */
 	bool			 ncps_open;	/* NCPs opened for this session */
 	const struct link	*first_link;	/* link that created the session */
 

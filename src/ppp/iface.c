@@ -22,6 +22,7 @@
 
 #include "../core/event.h"
 #include "../core/mem.h"
+#include "../dp/dp.h"
 #include "../link/devices.h"
 #include "bund.h"
 #include "link.h"
@@ -567,6 +568,9 @@ iface_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 	cmd_printf(ctx, "\tStatus          : %s\n", iface_status_name(st));
 	cmd_printf(ctx, "\tName            : %s\n", st->ifname);
 	cmd_printf(ctx, "\tDescription     : \"%s\"\n", descr);
+	if (b->dp != NULL)
+		cmd_printf(ctx, "\tData plane      : %s (%s)\n", b->dp->name,
+		    b->dp_why);
 	if (st->up) {
 		/* AAA-supplied timeouts win over the configured ones. */
 		idle = st->aaa_idle ? st->aaa_idle : c->idle_timeout;

@@ -1249,9 +1249,96 @@ iface_layer_hook(struct cmd_ctx *ctx, bool open)
 	return CMD_OK;
 }
 
+/* ---- kernel data plane upcalls (dp/kernel.c, dp_select) ---- */
+
+/* The first joined link of b, or NULL. */
+static struct link *
+iface_dp_first_link(struct bund *b)
+{
+	int k;
+
+	for (k = 0; k < MAX_LINKS_PER_BUND; k++)
+		if (b->links[k] != NULL && (b->joined & (1u << k)))
+			return b->links[k];
+	return NULL;
+}
+
+/* A frame the kernel queued on the unit: protocol field first. */
+static void
+iface_dp_control(struct bund *b, struct mbuf *m)
+{
+	struct link *l = iface_dp_first_link(b);
+	uint16_t proto;
+
+	if (l == NULL || m->len < 2) {
+		mb_free(m);
+		return;
+	}
+	proto = (uint16_t)(m->data[0] << 8 | m->data[1]);
+	mb_trim_head(m, 2);
+	bund_input(l, proto, m);
+}
+
+static int
+iface_dp_chans(struct bund *b, int *fds, int max)
+{
+	int k, n = 0;
+
+	for (k = 0; k < MAX_LINKS_PER_BUND && n < max; k++)
+		if (b->links[k] != NULL && (b->joined & (1u << k)))
+			fds[n++] = phys_kernel_chan(b->links[k]);
+	return n;
+}
+
+/*
+ * The kernel can carry b: no compression or encryption (done in user
+ * space, on the packets the kernel data plane never shows us), and every
+ * link whose `set link action bundle` names b (or b's template) is of a
+ * type with kernel channels.
+ */
+static bool
+iface_dp_links_ok(const struct bund *b, char *why, size_t len)
+{
+	const char *name = b->parent != NULL ? b->parent->name : b->name;
+	const struct link_action *a;
+	const struct link *l;
+	int i, n = 0;
+
+	if (opt_enabled(&b->conf.options, BUND_OPT_COMPRESSION) ||
+	    opt_enabled(&b->conf.options, BUND_OPT_ENCRYPTION)) {
+		snprintf(why, len, "compression/encryption in user space");
+		return false;
+	}
+
+	for (i = 1; i < g_nlinks; i++) {
+		if ((l = g_links[i]) == NULL)
+			continue;
+		for (a = l->actions; a != NULL; a = a->next) {
+			if (a->type != LINK_ACTION_BUNDLE ||
+			    strcmp(a->arg, name) != 0)
+				continue;
+			if (l->type == NULL || l->type->kernel_chan == NULL) {
+				snprintf(why, len, "link %s is %s", l->name,
+				    l->type != NULL ? l->type->name : "untyped");
+				return false;
+			}
+			n++;
+			break;
+		}
+	}
+	if (n == 0) {
+		snprintf(why, len, "no link names bundle %s", name);
+		return false;
+	}
+	return true;
+}
+
 static const struct dp_upcalls iface_upcalls = {
 	.output = bund_output,
 	.demand = iface_dp_demand,
+	.control = iface_dp_control,
+	.chans = iface_dp_chans,
+	.links_ok = iface_dp_links_ok,
 };
 
 void

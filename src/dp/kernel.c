@@ -1,0 +1,326 @@
+/*
+ * kernel.c - the kernel data-plane backend: the bundle's interface is a
+ * ppp_generic unit (/dev/ppp, PPPIOCNEWUNIT) renamed to its ngN name,
+ * and the links' kernel channels (PPPoE: AF_PPPOX sockets, opened by
+ * link/pppoe.c) are connected to it (PPPIOCCONNECT) while the interface
+ * is up, so IP packets never reach user space (DESIGN.md 2; Linux
+ * Documentation/networking/ppp_generic).
+ *
+ * Control frames the kernel queues on the unit (IPCP, IPv6CP, CCP once
+ * the channels are connected) are read here and handed to the bundle
+ * through the `control` upcall; LCP and authentication stay on the
+ * channels (link/pppoe.c reads them).  Counters come from the kernel
+ * (SIOCGPPPSTATS).  Closing the unit descriptor destroys the interface
+ * with its addresses and routes, so a daemon killed with SIGKILL leaves
+ * no unit behind.
+ */
+#include "dp.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/ppp-ioctl.h>
+#include <linux/ppp_defs.h>
+#include <linux/if_ppp.h>
+
+#include "../core/event.h"
+#include "../core/log.h"
+#include "../core/mbuf.h"
+#include "../core/mem.h"
+#include "../core/util.h"
+#include "../ppp/bund.h"
+#include "../sys/netif.h"
+#include "../sys/pppdev.h"
+
+#define KDP_MAX_CHANS	32
+#define KDP_FRAME_MAX	65538
+
+struct kdp_state {
+	int		 fd;		/* unit descriptor */
+	int		 unit;
+	int		 ifindex;
+	struct event	 ev;
+	bool		 started;	/* channels connected */
+	bool		 demand;
+	uint64_t	 drops;
+};
+
+static struct kdp_state *
+kdp_of(const struct bund *b)
+{
+	return b->dp == &dp_kernel ? b->dp_state : NULL;
+}
+
+/* A control frame queued on the unit: to the bundle. */
+static void
+kdp_read(int type, void *arg)
+{
+	struct bund *b = arg;
+	struct kdp_state *s = kdp_of(b);
+	const struct dp_upcalls *up = dp_upcalls();
+	struct mbuf *m;
+	ssize_t n;
+
+	(void)type;
+	if (s == NULL)
+		return;
+	m = mb_alloc(KDP_FRAME_MAX);
+	do {
+		n = read(s->fd, m->data, KDP_FRAME_MAX);
+	} while (n < 0 && errno == EINTR);
+	if (n == 0) {
+		/* the unit is dead (its interface was deleted): stop polling */
+		log_msg(LG_ERR, "[%s] IFACE: ppp unit %d is gone", b->name,
+		    s->unit);
+		event_unregister(&s->ev);
+	}
+	if (n < 2 || up == NULL || up->control == NULL) {
+		mb_free(m);
+		return;
+	}
+	m->len = (size_t)n;
+	up->control(b, m);
+}
+
+static int
+kdp_bund_create(struct bund *b)
+{
+	struct kdp_state *s;
+	char kname[IFNAMSIZ];
+	int fd, unit, idx, err;
+
+	if (b->dp_state != NULL)
+		return 0;
+	if (pppdev_unit_new(&pppdev_kernel_real, -1, &fd, &unit) < 0)
+		return -1;
+	snprintf(kname, sizeof(kname), "ppp%d", unit);
+	idx = netif_ifindex(kname);
+	if (idx <= 0) {
+		errno = ENODEV;
+		goto fail;
+	}
+	/* down and new: the rename cannot be refused for being busy */
+	if (strcmp(kname, b->iface.ifname) != 0 &&
+	    netif_rename(idx, b->iface.ifname) < 0)
+		goto fail;
+	/*
+	 * VJ: the kernel decompresses only with slots allocated; 16 each
+	 * way covers what IPCP offers (mpd5 asks for 16).  Our own
+	 * transmissions stay uncompressed (SC_COMP_TCP unset), which VJ
+	 * allows.
+	 */
+	if (pppdev_set_vj_slots(&pppdev_kernel_real, fd, 16, 16) < 0)
+		log_perr(LG_IFACE2, "[%s] IFACE: no VJ slots on ppp unit %d",
+		    b->name, unit);
+	s = mem_alloc("kernel-dp", sizeof(*s));
+	s->fd = fd;
+	s->unit = unit;
+	s->ifindex = idx;
+	if (event_register(&s->ev, EV_READ, fd, EVF_RECURRING, kdp_read,
+	    b) < 0) {
+		mem_free(s);
+		goto fail;
+	}
+	b->dp_state = s;
+	log_msg(LG_IFACE2, "[%s] IFACE: ppp unit %d is %s", b->name, unit,
+	    b->iface.ifname);
+	return 0;
+fail:
+	err = errno;
+	close(fd);
+	errno = err;
+	return -1;
+}
+
+/*
+ * Disconnect the channels of the links still joined.  Descriptors are
+ * asked for again, never remembered: a link that left has closed its
+ * channel (the kernel disconnected it) and the number may be reused.
+ */
+static void
+kdp_disconnect(struct bund *b, struct kdp_state *s)
+{
+	const struct dp_upcalls *up = dp_upcalls();
+	int fds[KDP_MAX_CHANS];
+	int i, n;
+
+	if (!s->started)
+		return;
+	n = up != NULL && up->chans != NULL ?
+	    up->chans(b, fds, KDP_MAX_CHANS) : 0;
+	for (i = 0; i < n && i < KDP_MAX_CHANS; i++)
+		if (fds[i] >= 0)
+			(void)pppdev_chan_disconnect(&pppdev_kernel_real,
+			    fds[i]);
+	s->started = false;
+}
+
+static void
+kdp_bund_destroy(struct bund *b)
+{
+	struct kdp_state *s = kdp_of(b);
+
+	if (s == NULL)
+		return;
+	kdp_disconnect(b, s);
+	event_unregister(&s->ev);
+	close(s->fd);		/* the unit and its interface go with it */
+	mem_free(s);
+	b->dp_state = NULL;
+}
+
+static int
+kdp_rename(struct bund *b, const char *name)
+{
+	struct kdp_state *s = kdp_of(b);
+
+	if (s == NULL) {
+		errno = ENODEV;
+		return -1;
+	}
+	return netif_rename(s->ifindex, name);
+}
+
+/* Connect every joined link's channel to the unit. */
+static int
+kdp_start(struct bund *b)
+{
+	struct kdp_state *s = kdp_of(b);
+	const struct dp_upcalls *up = dp_upcalls();
+	int fds[KDP_MAX_CHANS];
+	int i, n, nconn = 0;
+
+	if (s == NULL) {
+		errno = ENODEV;
+		return -1;
+	}
+	if (s->started)
+		return 0;
+	n = up != NULL && up->chans != NULL ?
+	    up->chans(b, fds, KDP_MAX_CHANS) : 0;
+	for (i = 0; i < n && i < KDP_MAX_CHANS; i++) {
+		if (fds[i] < 0) {
+			log_msg(LG_ERR, "[%s] IFACE: a link of %s has no kernel "
+			    "channel", b->name, b->iface.ifname);
+			continue;
+		}
+		if (pppdev_chan_connect(&pppdev_kernel_real, fds[i],
+		    s->unit) < 0) {
+			log_perr(LG_ERR, "[%s] IFACE: can't connect a channel "
+			    "to ppp unit %d", b->name, s->unit);
+			continue;
+		}
+		nconn++;
+	}
+	if (nconn == 0) {
+		errno = ENOTCONN;
+		return -1;
+	}
+	s->started = true;
+	return 0;
+}
+
+static void
+kdp_stop(struct bund *b)
+{
+	struct kdp_state *s = kdp_of(b);
+
+	if (s != NULL)
+		kdp_disconnect(b, s);
+}
+
+/*
+ * A packet that reached user space anyway (before the channels were
+ * connected): the kernel offers no way to inject it as received.
+ */
+static void
+kdp_deliver(struct bund *b, struct mbuf *m)
+{
+	struct kdp_state *s = kdp_of(b);
+
+	if (s != NULL)
+		s->drops++;
+	mb_free(m);
+}
+
+static void
+kdp_stats(const struct bund *b, struct dp_stats *st)
+{
+	/* one socket for every query (the idle timer asks each second) */
+	static int fd = -1;
+	const struct kdp_state *s = kdp_of(b);
+	struct ppp_stats ps;
+	struct ifreq ifr;
+
+	memset(st, 0, sizeof(*st));
+	if (s == NULL)
+		return;
+	st->drops = s->drops;
+	memset(&ifr, 0, sizeof(ifr));
+	if (if_indextoname((unsigned)s->ifindex, ifr.ifr_name) == NULL)
+		return;
+	if (fd < 0)
+		fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	memset(&ps, 0, sizeof(ps));
+	ifr.ifr_data = (char *)&ps;
+	if (ioctl(fd, SIOCGPPPSTATS, &ifr) == 0) {
+		st->in_octets = ps.p.ppp_ibytes;
+		st->in_packets = ps.p.ppp_ipackets;
+		st->out_octets = ps.p.ppp_obytes;
+		st->out_packets = ps.p.ppp_opackets;
+		st->drops += ps.p.ppp_ierrors + ps.p.ppp_oerrors;
+	}
+}
+
+static int
+kdp_ifindex(const struct bund *b)
+{
+	const struct kdp_state *s = kdp_of(b);
+
+	return s != NULL ? s->ifindex : 0;
+}
+
+static void
+kdp_config(struct bund *b, int mtu, bool tcpmssfix)
+{
+	struct kdp_state *s = kdp_of(b);
+
+	if (s == NULL)
+		return;
+	/* the unit's receive size; the interface MTU is set by netif */
+	if (mtu > 0)
+		(void)pppdev_set_mru(&pppdev_kernel_real, s->fd, mtu);
+	if (tcpmssfix)
+		log_msg(LG_IFACE2, "[%s] IFACE: tcpmssfix is not done by the "
+		    "kernel data plane", b->name);
+}
+
+static void
+kdp_demand(struct bund *b, bool on)
+{
+	struct kdp_state *s = kdp_of(b);
+
+	if (s != NULL)
+		s->demand = on;
+}
+
+const struct dp_ops dp_kernel = {
+	.name = "kernel",
+	.bund_create = kdp_bund_create,
+	.bund_destroy = kdp_bund_destroy,
+	.rename = kdp_rename,
+	.start = kdp_start,
+	.stop = kdp_stop,
+	.deliver = kdp_deliver,
+	.stats = kdp_stats,
+	.ifindex = kdp_ifindex,
+	.config = kdp_config,
+	.demand = kdp_demand,
+};

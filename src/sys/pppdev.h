@@ -1,0 +1,131 @@
+/*
+ * pppdev.h - Linux ppp_generic (/dev/ppp) and PPPoX requests for the
+ * kernel data plane (DESIGN.md 2; Documentation/networking/ppp_generic
+ * of the Linux tree; RFC 1661 6.5/6.6 for the compression flags, RFC 1990
+ * for the multilink ones, RFC 2516 for the PPPoE session address).
+ *
+ * Two halves, like sys/netif:
+ *
+ *  - pure functions: the ppp_generic flag words derived from what LCP
+ *    negotiated, the PPPoE connect address, the backend policy inputs;
+ *    no system calls, so unit tests compare them field by field;
+ *  - run-time calls that go through a struct pppdev_kernel (open, close,
+ *    ioctl, socket, connect).  pppdev_kernel_real is libc; unit tests pass
+ *    a fake kernel that records the requests and fails chosen ones.
+ *
+ * Every run-time call returns 0 or -1 with errno set, and on failure
+ * leaves no descriptor open.
+ */
+#ifndef MPD_SYS_PPPDEV_H
+#define MPD_SYS_PPPDEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <net/if.h>		/* glibc first: linux/libc-compat.h */
+#include <netinet/in.h>		/* then skips what if_pppox.h repeats */
+#include <linux/if_pppox.h>
+
+/* The kernel as this module sees it (tests substitute a fake). */
+struct pppdev_kernel {
+	int	(*open)(const char *path, int flags);
+	int	(*close)(int fd);
+	int	(*ioctl)(int fd, unsigned long req, void *arg);
+	int	(*socket)(int domain, int type, int proto);
+	int	(*connect)(int fd, const struct sockaddr *sa, socklen_t len);
+};
+
+extern const struct pppdev_kernel pppdev_kernel_real;
+
+/* What LCP (and the MP options) negotiated for one link/bundle. */
+struct pppdev_neg {
+	bool		pfc_tx;		/* peer accepted Protocol-Field-Compr. */
+	bool		acfc_tx;	/* peer accepted Addr/Ctrl-Field-Compr. */
+	bool		multilink;	/* MRRU negotiated (RFC 1990) */
+	bool		shortseq_rx;	/* we receive 12-bit sequence numbers */
+	bool		shortseq_tx;	/* the peer wants 12-bit numbers */
+	bool		vj_rx;		/* VJ compressed TCP/IP accepted */
+	uint16_t	mru;		/* our MRU (receive) */
+	uint16_t	mrru;		/* our MRRU when multilink */
+	uint32_t	accm;		/* async control character map (tty) */
+};
+
+/*
+ * The PPPIOCSFLAGS word of a unit: multilink and its sequence formats;
+ * VJ input refused unless negotiated.
+ */
+uint32_t	pppdev_unit_flags(const struct pppdev_neg *n);
+
+/*
+ * The PPPIOCSFLAGS word of an async (tty, N_PPP) channel: the header
+ * compressions the peer accepted for our output.  PPPoE channels have
+ * no flags (RFC 2516 7 forbids ACFC; PFC is in the PPP frame).
+ */
+uint32_t	pppdev_async_flags(const struct pppdev_neg *n);
+
+/*
+ * Fill *sa with the address a PX_PROTO_OE socket connects to: session
+ * id sid (1..0xfffe, RFC 2516 4), peer MAC, local device name.  Returns
+ * 0, or -1 (EINVAL) for a reserved session id or an empty/too long name.
+ */
+int		pppdev_pppoe_addr(struct sockaddr_pppox *sa, uint16_t sid,
+		    const uint8_t mac[6], const char *dev);
+
+/* ---- run-time calls ---- */
+
+/*
+ * Whether /dev/ppp opens read-write: 0, or -1 with errno (ENOENT when
+ * the node is missing, ENXIO/ENODEV without ppp_generic).
+ */
+int	pppdev_probe(const struct pppdev_kernel *k);
+
+/*
+ * A new unit (interface pppN): *fd is the unit's /dev/ppp descriptor
+ * (closing it destroys the unit), *unit its number (want = -1: any).
+ */
+int	pppdev_unit_new(const struct pppdev_kernel *k, int want, int *fd,
+	    int *unit);
+
+/*
+ * A PPPoE channel: a PX_PROTO_OE socket connected to (sid, mac, dev);
+ * *sock keeps the session (closing it ends the channel), *chan is the
+ * channel index for pppdev_chan_attach().
+ */
+int	pppdev_pppoe_open(const struct pppdev_kernel *k, uint16_t sid,
+	    const uint8_t mac[6], const char *dev, int *sock, int *chan);
+
+/* A /dev/ppp descriptor attached to channel chan (control frames). */
+int	pppdev_chan_attach(const struct pppdev_kernel *k, int chan, int *fd);
+
+/* Connect the channel of chfd to unit (PPPIOCCONNECT) / disconnect. */
+int	pppdev_chan_connect(const struct pppdev_kernel *k, int chfd, int unit);
+int	pppdev_chan_disconnect(const struct pppdev_kernel *k, int chfd);
+
+/* PPPIOCSMRU, PPPIOCSMRRU, PPPIOCSFLAGS, PPPIOCSASYNCMAP on fd. */
+int	pppdev_set_mru(const struct pppdev_kernel *k, int fd, int mru);
+int	pppdev_set_mrru(const struct pppdev_kernel *k, int fd, int mrru);
+int	pppdev_set_flags(const struct pppdev_kernel *k, int fd, uint32_t fl);
+int	pppdev_set_accm(const struct pppdev_kernel *k, int fd, uint32_t accm);
+
+/*
+ * VJ state of a unit (PPPIOCSMAXCID, RFC 1144): rx_slots / tx_slots
+ * connection slots (1..255) for decompression / compression.  ppp_generic
+ * decompresses VJ frames only once this is set.
+ */
+int	pppdev_set_vj_slots(const struct pppdev_kernel *k, int fd, int rx_slots,
+	    int tx_slots);
+
+/*
+ * Network-protocol mode of a unit (PPPIOCSNPMODE): pass (true) lets the
+ * kernel move packets of that PPP protocol (0x0021 IP, 0x0057 IPv6);
+ * false queues them to the unit descriptor.
+ */
+int	pppdev_set_npmode(const struct pppdev_kernel *k, int fd, int proto,
+	    bool pass);
+
+/* Seconds since the last data packet each way (PPPIOCGIDLE). */
+int	pppdev_idle(const struct pppdev_kernel *k, int fd, long *xmit,
+	    long *recv);
+
+#endif /* MPD_SYS_PPPDEV_H */
