@@ -1311,12 +1311,21 @@ iface_dp_links_ok(const struct bund *b, char *why, size_t len)
 	}
 
 	for (i = 1; i < g_nlinks; i++) {
-		if ((l = g_links[i]) == NULL)
+		/*
+		 * An instance has its template's type and actions: looking at
+		 * templates only keeps this linear in configured links, not
+		 * in sessions.
+		 */
+		if ((l = g_links[i]) == NULL || l->parent != NULL)
 			continue;
 		for (a = l->actions; a != NULL; a = a->next) {
 			if (a->type != LINK_ACTION_BUNDLE ||
 			    strcmp(a->arg, name) != 0)
 				continue;
+			if (opt_enabled(&l->conf.options, LINK_OPT_MULTILINK)) {
+				snprintf(why, len, "multilink in user space");
+				return false;
+			}
 			if (l->type == NULL || l->type->kernel_chan == NULL) {
 				snprintf(why, len, "link %s is %s", l->name,
 				    l->type != NULL ? l->type->name : "untyped");
