@@ -832,9 +832,12 @@ class TcpStream:
     def __init__(self):
         self.next = None
         self.pending = {}
+        self.closed = False                       # FIN or RST seen
 
     def push(self, seq, flags, payload):
         """Return the bytes that became contiguous."""
+        if flags & 0x05:                          # FIN, RST
+            self.closed = True
         if flags & 0x02:                          # SYN
             self.next = (seq + 1) & 0xFFFFFFFF
             seq = self.next
@@ -947,7 +950,10 @@ def ppp_frames(pcap_path, port, transport="udp"):
         if st["tcp"].pending:
             errors.append("%s: hole in the captured tcp stream %r"
                           % (key[0], key))
-        if st["buf"].strip(b"\x7e"):
+        # a frame cut short is an error when the sender closed the
+        # connection after it; without a FIN the capture merely ended
+        # while the rest of the frame was on its way
+        if st["buf"].strip(b"\x7e") and st["tcp"].closed:
             errors.append("%s: unterminated frame at the end of %r: %s"
                           % (key[0], key, st["buf"][:64].hex()))
     return out, errors
