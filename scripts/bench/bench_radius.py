@@ -145,7 +145,7 @@ def bench(workdir, n, radius):
     macs = max(1, math.ceil(n / MAC_BURST))
     for m in range(macs):
         run("ip", "-n", b, "link", "add", "link", "vB", "name", "mv%d" % m,
-            "type", "macvlan", "mode", "bridge")
+            "type", "macvlan", "mode", "private")
         run("ip", "-n", b, "link", "set", "mv%d" % m, "up")
     fr = None
     tag = "radius" if radius else "internal"

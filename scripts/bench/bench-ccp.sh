@@ -3,7 +3,7 @@
 # Predictor-1, DESE-bis), one line per algorithm and direction:
 #     ccp <alg> <tx|rx> <MB/s>
 # Builds build/libmpd.a if needed and scripts/bench/bench_ccp.c against it.
-# Usage: scripts/bench/bench-ccp [megabytes-per-run]   (default 32)
+# Usage: scripts/bench/bench-ccp.sh [megabytes-per-run]   (default 32)
 set -e
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
