@@ -172,6 +172,30 @@ def test_algorithm_ping_and_transfer(ppp_lab, alg):
     assert s.server.alive() and s.client.alive()
 
 
+@pytest.mark.parametrize("alg", sorted(ALGS))
+def test_algorithm_over_pptp(ppp_lab, alg):
+    """The same algorithms in a PPTP call (enhanced GRE in user space): the
+    seed's VPN server case.  The GRE wire itself is checked by
+    test_pptp.py; here: `show ccp`, ping, byte-identical transfers."""
+    cfg = alg_config(alg, transport="pptp")
+    s = ppp_lab.session(cfg)
+    expect = ALGS[alg][2]
+    for mpd, b in ((s.server, s.srv_bundle), (s.client, s.cli_bundle)):
+        out = wait_ccp(mpd, b)
+        assert out.count("\tProto\t: %s\r\n" % expect) == 2, out
+    ping(ppp_lab.ns_b, SRV_TUN, count=3)
+    ping(ppp_lab.ns_a, CLI_TUN, count=3)
+    sent, got, n = text_transfer(ppp_lab, 1 * MB)
+    assert n == 1 * MB and got == sent
+    sent, got, n, dt = tcp_transfer(ppp_lab, 1 * MB, seed=11, timeout=60)
+    assert n == 1 * MB and got == sent
+    out = s.client.show("ccp", "bundle " + s.cli_bundle)
+    m = re.search(r"Outgoing compression:\r\n.*?\tBytes\t: (\d+) -> (\d+)",
+                  out, re.S)
+    assert m and int(m.group(1)) >= 2 * MB, out
+    assert s.server.alive() and s.client.alive()
+
+
 def test_ecp_dese_bis(ppp_lab):
     lines = ["set bundle enable encryption", "set ecp key s3cr3t-k3y",
              "set ecp yes dese-bis dese-old", "set ipcp no vjcomp"]
