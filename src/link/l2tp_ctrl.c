@@ -245,15 +245,7 @@ l2tp_my_hostname(const struct l2tp_conf *c, char *buf, size_t len)
 static struct l2tp_state *
 l2tp_state_get(struct link *l)
 {
-	struct l2tp_state *st = l->dev_state;
-
-	if (st != NULL)
-		return st;
-	st = mem_alloc("phys", sizeof(*st));
-	st->sk.l = l;
-	st->sk.fd = -1;
-	l->dev_state = st;
-	return st;
+	return phys_sock_state_get(l, sizeof(struct l2tp_state));
 }
 
 static struct phys_sock *
@@ -1011,12 +1003,8 @@ l2tp_open(struct link *l)
 	}
 	st->sk.incoming = false;
 	l->state = PHYS_STATE_CONNECTING;
-	if (c->ip.peer_addr.addr.family == AF_UNSPEC ||
-	    u_addr_empty(&c->ip.peer_addr.addr)) {
-		log_msg(LG_ERR, "[%s] L2TP: Can't connect without peer "
-		    "specified", l->name);
+	if (phys_ip_no_peer(l, &c->ip, "L2TP: "))
 		goto fail;
-	}
 	t = l2tp_tun_reuse(l);
 	if (t == NULL)
 		t = l2tp_tun_connect(l);
@@ -1096,12 +1084,9 @@ static void
 l2tp_last_link_check(const struct link *gone)
 {
 	struct l2tp_tun *t;
-	int i;
 
-	for (i = 1; i < g_nlinks; i++)
-		if (g_links[i] != NULL && g_links[i] != gone &&
-		    g_links[i]->type == &phys_l2tp)
-			return;
+	if (phys_type_in_use(&phys_l2tp, gone))
+		return;
 	for (t = l2tp_tunnels; t != NULL; t = t->next)
 		if (t->state != L2TP_TS_DYING)
 			l2tp_tun_stop(t, L2TP_RES_STOP_SHUTDOWN, 0, NULL);
@@ -1251,20 +1236,16 @@ l2tp_pick(const struct phys_listener *ls, const struct u_addr *a,
 	struct link *l, *best = NULL;
 	const struct l2tp_conf *c;
 	const struct l2tp_state *st;
+	const struct phys_sock *sk;
 	int i, width, best_width = -1;
 
 	for (i = 1; i < g_nlinks; i++) {
 		l = g_links[i];
-		if (l == NULL || l->type != &phys_l2tp || l->dying)
+		sk = phys_sock_candidate(l, &phys_l2tp, a, port);
+		if (sk == NULL || (ls != NULL && sk->lsn != ls))
 			continue;
 		st = l->dev_state;
 		c = l->dev_conf;
-		if (st == NULL || !st->sk.want_listen ||
-		    (ls != NULL && st->sk.lsn != ls) ||
-		    !opt_enabled(&l->conf.options, LINK_OPT_INCOMING) ||
-		    !phys_peer_allowed(&c->ip.peer_addr, c->ip.peer_port, a,
-		    port))
-			continue;
 		if (free_only && (st->sess != NULL ||
 		    l->state != PHYS_STATE_DOWN))
 			continue;
@@ -1272,8 +1253,7 @@ l2tp_pick(const struct phys_listener *ls, const struct u_addr *a,
 			continue;
 		if (secret != NULL && strcmp(c->secret, secret) != 0)
 			continue;
-		width = c->ip.peer_addr.addr.family == AF_UNSPEC ? 0 :
-		    c->ip.peer_addr.width;
+		width = phys_ip_peer_width(&c->ip);
 		if (width > best_width) {
 			best = l;
 			best_width = width;
