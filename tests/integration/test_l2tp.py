@@ -34,15 +34,15 @@ import re
 import select
 import socket
 import struct
-import subprocess
 import threading
 import time
 
-from conftest import IO_TIMEOUT, SLOWDOWN, startup_conf, wait_for
+from conftest import IO_TIMEOUT, SLOWDOWN, wait_for
 from ppp_lab import (BAD_IP, CLI_IP, CLI_NAME, CLI_PASS, SRV_IP, SRV_TUN,
-                     SESSION_TIMEOUT, Capture, Config, auth_link_lines,
+                     SESSION_TIMEOUT, Capture, Config,
                      ipcp_opened, ns_socket, ping, tcp_transfer, tun_addrs,
                      ppp_lab)  # noqa: F401 (fixture)
+from tunnel_lab import multi_client_conf, tshark_rows, wait_bundle_up
 
 MB = 1 << 20
 TYPE = "l2tp"
@@ -71,24 +71,10 @@ def l2tp_cfg(auth="chap-md5", secret=None, client_secret=None, hidden=False,
     return cfg
 
 
-def multi_client_conf(cfg, n, auth="chap-md5", peer=None, extra=()):
+def l2tp_client_conf(cfg, n, auth="chap-md5", peer=None, extra=()):
     """n static l2tp links on the LAC, each with its own bundle."""
-    peer = peer or (SRV_IP, cfg.port)
-    lines = ["client:"]
-    for i in range(n):
-        lines += ["create bundle static B%d" % i,
-                  "set ipcp ranges 0.0.0.0/0 0.0.0.0/0",
-                  "create link static L%d l2tp" % i,
-                  "set link action bundle B%d" % i]
-        lines += auth_link_lines(auth, "peer")
-        lines += ["set auth authname %s" % CLI_NAME,
-                  "set auth password %s" % CLI_PASS,
-                  "set l2tp self %s" % CLI_IP,
-                  "set l2tp peer %s %d" % peer,
-                  "set l2tp hostname lac-test"]
-        lines += list(extra)
-        lines.append("open")
-    return startup_conf(web=True) + "\n\t".join(lines) + "\n"
+    return multi_client_conf("l2tp", n, auth, peer or (SRV_IP, cfg.port),
+                             ["set l2tp hostname lac-test"] + list(extra))
 
 
 def start_pair(lab, cfg, nlinks=None, peer=None, client_extra=()):
@@ -97,33 +83,11 @@ def start_pair(lab, cfg, nlinks=None, peer=None, client_extra=()):
         cli = lab.start_client(cfg)
     else:
         cli = lab.daemon(lab.ns_b, "client",
-                         multi_client_conf(cfg, nlinks, cfg.auth, peer,
+                         l2tp_client_conf(cfg, nlinks, cfg.auth, peer,
                                            list(cfg.client_extra) +
                                            list(client_extra)),
                          cfg.client_secret(), "client").start()
     return srv, cli
-
-
-def log_tail(mpd, n=5000):
-    """The daemon's log without the console chatter of the polling."""
-    return "\n".join(x for x in mpd.log_text().splitlines()
-                     if "CONSOLE" not in x)[-n:]
-
-
-def wait_bundle_up(cli, bundle, others=(), timeout=SESSION_TIMEOUT):
-    def check():
-        for d in (cli,) + tuple(others):
-            if d.exited():
-                raise AssertionError("mpd5 in %s exited" % d.ns)
-        return ipcp_opened(cli, bundle)
-    try:
-        wait_for(check, timeout, "bundle %s IPCP [Opened]" % bundle,
-                 interval=0.1)
-    except AssertionError as e:
-        raise AssertionError("%s\n---- client log ----\n%s\n%s" % (
-            e, log_tail(cli), "\n".join(
-                "---- log in %s ----\n%s" % (o.ns, log_tail(o))
-                for o in others)))
 
 
 def tunnels(mpd):
@@ -164,23 +128,8 @@ class L2tpCapture:
 
     def stop(self):
         self.cap.stop()
-        args = ["tshark", "-n", "-r", self.path,
-                "-d", "udp.port==%d,l2tp" % self.port,
-                # the sender's own veth: outer UDP checksums are offloaded
-                "-o", "ip.check_checksum:TRUE",
-                "-T", "fields", "-E", "separator=\x01",
-                "-E", "occurrence=a", "-E", "aggregator=\x02"]
-        for f in L2TP_FIELDS:
-            args += ["-e", f]
-        p = subprocess.run(args, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=300)
-        assert p.returncode == 0, p.stderr.decode()
-        self.rows = []
-        for line in p.stdout.decode("utf-8", "replace").splitlines():
-            parts = line.split("\x01")
-            if len(parts) == len(L2TP_FIELDS):
-                self.rows.append({k: (v.split("\x02") if v else [])
-                                  for k, v in zip(L2TP_FIELDS, parts)})
+        self.rows = tshark_rows(self.path, "udp.port==%d,l2tp" % self.port,
+                                L2TP_FIELDS)
         return self.rows
 
     def check(self, only_from=None):

@@ -32,14 +32,14 @@ import random
 import re
 import socket
 import struct
-import subprocess
 import threading
 
-from conftest import IO_TIMEOUT, SLOWDOWN, in_netns, startup_conf, wait_for
+from conftest import IO_TIMEOUT, SLOWDOWN, in_netns, wait_for
 from ppp_lab import (BAD_IP, CLI_IP, CLI_NAME, CLI_PASS, SRV_IP, SRV_TUN,
-                     SESSION_TIMEOUT, Capture, Config, auth_link_lines,
+                     SESSION_TIMEOUT, Capture, Config,
                      ipcp_opened, ns_socket, ping, tcp_transfer, tun_addrs,
                      ppp_lab)  # noqa: F401 (fixture)
+from tunnel_lab import multi_client_conf, tshark_rows, wait_bundle_up
 
 MB = 1 << 20
 TYPE = "pptp"
@@ -52,42 +52,8 @@ def pptp_cfg(auth="chap-md5", server_extra=(), client_extra=(), **kw):
                   client_extra=list(client_extra), **kw)
 
 
-def multi_client_conf(cfg, n, extra=()):
-    lines = ["client:"]
-    for i in range(n):
-        lines += ["create bundle static B%d" % i,
-                  "set ipcp ranges 0.0.0.0/0 0.0.0.0/0",
-                  "create link static L%d pptp" % i,
-                  "set link action bundle B%d" % i]
-        lines += auth_link_lines(cfg.auth, "peer")
-        lines += ["set auth authname %s" % CLI_NAME,
-                  "set auth password %s" % CLI_PASS,
-                  "set pptp self %s" % CLI_IP,
-                  "set pptp peer %s %d" % (SRV_IP, cfg.port)]
-        lines += list(extra)
-        lines.append("open")
-    return startup_conf(web=True) + "\n\t".join(lines) + "\n"
-
-
-def log_tail(mpd, n=5000):
-    return "\n".join(x for x in mpd.log_text().splitlines()
-                     if "CONSOLE" not in x)[-n:]
-
-
-def wait_bundle_up(cli, bundle, others=(), timeout=SESSION_TIMEOUT):
-    def check():
-        for d in (cli,) + tuple(others):
-            if d.exited():
-                raise AssertionError("mpd5 in %s exited" % d.ns)
-        return ipcp_opened(cli, bundle)
-    try:
-        wait_for(check, timeout, "bundle %s IPCP [Opened]" % bundle,
-                 interval=0.1)
-    except AssertionError as e:
-        raise AssertionError("%s\n---- client log ----\n%s\n%s" % (
-            e, log_tail(cli), "\n".join(
-                "---- log in %s ----\n%s" % (o.ns, log_tail(o))
-                for o in others)))
+def pptp_client_conf(cfg, n, extra=()):
+    return multi_client_conf("pptp", n, cfg.auth, (SRV_IP, cfg.port), extra)
 
 
 def tunnels(mpd):
@@ -120,22 +86,8 @@ class PptpCapture:
 
     def stop(self):
         self.cap.stop()
-        args = ["tshark", "-n", "-r", self.path,
-                "-d", "tcp.port==%d,pptp" % self.port,
-                "-o", "ip.check_checksum:TRUE",
-                "-T", "fields", "-E", "separator=\x01",
-                "-E", "occurrence=a", "-E", "aggregator=\x02"]
-        for f in FIELDS:
-            args += ["-e", f]
-        p = subprocess.run(args, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=300)
-        assert p.returncode == 0, p.stderr.decode()
-        self.rows = []
-        for line in p.stdout.decode("utf-8", "replace").splitlines():
-            parts = line.split("\x01")
-            if len(parts) == len(FIELDS):
-                self.rows.append({k: (v.split("\x02") if v else [])
-                                  for k, v in zip(FIELDS, parts)})
+        self.rows = tshark_rows(self.path, "tcp.port==%d,pptp" % self.port,
+                                FIELDS)
         return self.rows
 
     def check(self, only_from=None):
@@ -224,7 +176,7 @@ def test_pptp_many_calls_one_connection(ppp_lab):
     cfg = pptp_cfg(addr="ippool",
                    server_extra=["set pptp disable delayed-ack"])
     srv = ppp_lab.start_server(cfg)
-    cli = ppp_lab.daemon(ppp_lab.ns_b, "client", multi_client_conf(cfg, n),
+    cli = ppp_lab.daemon(ppp_lab.ns_b, "client", pptp_client_conf(cfg, n),
                          cfg.client_secret(), "client").start()
     for i in range(n):
         wait_bundle_up(cli, "B%d" % i, others=(srv,))
@@ -331,7 +283,7 @@ def test_pptp_idle_connection_stops_and_limit(ppp_lab):
     """pptplimit 1: two calls, two connections; idle ones stop (pptptimeout)."""
     cfg = pptp_cfg(addr="ippool")
     srv = ppp_lab.start_server(cfg)
-    cli = ppp_lab.daemon(ppp_lab.ns_b, "client", multi_client_conf(cfg, 0),
+    cli = ppp_lab.daemon(ppp_lab.ns_b, "client", pptp_client_conf(cfg, 0),
                          cfg.client_secret(), "client").start()
     cli.cmds("set global pptplimit 1", "set global pptptimeout 1")
     for i in range(2):

@@ -1,0 +1,76 @@
+"""
+Helpers shared by the tunnel suites (test_l2tp.py, test_pptp.py): the
+multi-link client configuration, waiting for a bundle with the daemons'
+logs on failure, and tshark's field rows of a tunnel capture.
+"""
+
+import subprocess
+
+from conftest import startup_conf, wait_for
+from ppp_lab import (CLI_IP, CLI_NAME, CLI_PASS, SESSION_TIMEOUT,
+                     auth_link_lines, ipcp_opened)
+
+
+def multi_client_conf(typ, n, auth, peer, extra=()):
+    """n static <typ> links on the client to peer (addr, port), each with
+    its own bundle; extra: more lines per link before its `open`."""
+    lines = ["client:"]
+    for i in range(n):
+        lines += ["create bundle static B%d" % i,
+                  "set ipcp ranges 0.0.0.0/0 0.0.0.0/0",
+                  "create link static L%d %s" % (i, typ),
+                  "set link action bundle B%d" % i]
+        lines += auth_link_lines(auth, "peer")
+        lines += ["set auth authname %s" % CLI_NAME,
+                  "set auth password %s" % CLI_PASS,
+                  "set %s self %s" % (typ, CLI_IP),
+                  "set %s peer %s %d" % ((typ,) + tuple(peer))]
+        lines += list(extra)
+        lines.append("open")
+    return startup_conf(web=True) + "\n\t".join(lines) + "\n"
+
+
+def log_tail(mpd, n=5000):
+    """The daemon's log without the console chatter of the polling."""
+    return "\n".join(x for x in mpd.log_text().splitlines()
+                     if "CONSOLE" not in x)[-n:]
+
+
+def wait_bundle_up(cli, bundle, others=(), timeout=SESSION_TIMEOUT):
+    """Wait for IPCP [Opened] on cli's bundle; fails early when a daemon
+    exits, and with the logs of cli and others."""
+    def check():
+        for d in (cli,) + tuple(others):
+            if d.exited():
+                raise AssertionError("mpd5 in %s exited" % d.ns)
+        return ipcp_opened(cli, bundle)
+    try:
+        wait_for(check, timeout, "bundle %s IPCP [Opened]" % bundle,
+                 interval=0.1)
+    except AssertionError as e:
+        raise AssertionError("%s\n---- client log ----\n%s\n%s" % (
+            e, log_tail(cli), "\n".join(
+                "---- log in %s ----\n%s" % (o.ns, log_tail(o))
+                for o in others)))
+
+
+def tshark_rows(path, decode_as, fields):
+    """tshark's rows of the capture at path, with `-d decode_as` and IP
+    checksums checked: one dict a frame, field -> list of values."""
+    # the sender's own veth: outer UDP checksums are offloaded
+    args = ["tshark", "-n", "-r", path, "-d", decode_as,
+            "-o", "ip.check_checksum:TRUE",
+            "-T", "fields", "-E", "separator=\x01",
+            "-E", "occurrence=a", "-E", "aggregator=\x02"]
+    for f in fields:
+        args += ["-e", f]
+    p = subprocess.run(args, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=300)
+    assert p.returncode == 0, p.stderr.decode()
+    rows = []
+    for line in p.stdout.decode("utf-8", "replace").splitlines():
+        parts = line.split("\x01")
+        if len(parts) == len(fields):
+            rows.append({k: (v.split("\x02") if v else [])
+                         for k, v in zip(fields, parts)})
+    return rows
