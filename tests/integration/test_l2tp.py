@@ -42,7 +42,8 @@ from ppp_lab import (BAD_IP, CLI_IP, CLI_NAME, CLI_PASS, SRV_IP, SRV_TUN,
                      SESSION_TIMEOUT, Capture, Config,
                      ipcp_opened, ns_socket, ping, tcp_transfer, tun_addrs,
                      ppp_lab)  # noqa: F401 (fixture)
-from tunnel_lab import multi_client_conf, tshark_rows, wait_bundle_up
+from tunnel_lab import (multi_client_conf, start_on_default_port,
+                        tshark_rows, wait_bundle_up)
 
 MB = 1 << 20
 TYPE = "l2tp"
@@ -586,18 +587,7 @@ def test_l2tp_bad_input(ppp_lab):
 
 def test_l2tp_default_port(ppp_lab):
     """No ports configured: the LNS listens on 1701, the LAC calls it."""
-    cfg = l2tp_cfg()
-    cfg.port = 1701
-    srv = ppp_lab.daemon(ppp_lab.ns_a, "server",
-                         cfg.server_conf().replace(
-                             "set l2tp self %s 1701" % SRV_IP,
-                             "set l2tp self %s" % SRV_IP),
-                         cfg.server_secret(), "server").start()
-    cli = ppp_lab.daemon(ppp_lab.ns_b, "client",
-                         cfg.client_conf().replace(
-                             "set l2tp peer %s 1701" % SRV_IP,
-                             "set l2tp peer %s" % SRV_IP),
-                         cfg.client_secret(), "client").start()
+    srv, cli = start_on_default_port(ppp_lab, l2tp_cfg(), "l2tp", 1701)
     wait_bundle_up(cli, "B", others=(srv,))
     assert established(srv)[0][:2] == (SRV_IP, 1701)
     ping(ppp_lab.ns_b, SRV_TUN)

@@ -39,7 +39,8 @@ from ppp_lab import (BAD_IP, CLI_IP, CLI_NAME, CLI_PASS, SRV_IP, SRV_TUN,
                      SESSION_TIMEOUT, Capture, Config,
                      ipcp_opened, ns_socket, ping, tcp_transfer, tun_addrs,
                      ppp_lab)  # noqa: F401 (fixture)
-from tunnel_lab import multi_client_conf, tshark_rows, wait_bundle_up
+from tunnel_lab import (multi_client_conf, start_on_default_port,
+                        tshark_rows, wait_bundle_up)
 
 MB = 1 << 20
 TYPE = "pptp"
@@ -307,18 +308,7 @@ def test_pptp_idle_connection_stops_and_limit(ppp_lab):
 
 def test_pptp_default_port(ppp_lab):
     """No ports configured: the server listens on 1723."""
-    cfg = pptp_cfg()
-    cfg.port = 1723
-    srv = ppp_lab.daemon(ppp_lab.ns_a, "server",
-                         cfg.server_conf().replace(
-                             "set pptp self %s 1723" % SRV_IP,
-                             "set pptp self %s" % SRV_IP),
-                         cfg.server_secret(), "server").start()
-    cli = ppp_lab.daemon(ppp_lab.ns_b, "client",
-                         cfg.client_conf().replace(
-                             "set pptp peer %s 1723" % SRV_IP,
-                             "set pptp peer %s" % SRV_IP),
-                         cfg.client_secret(), "client").start()
+    srv, cli = start_on_default_port(ppp_lab, pptp_cfg(), "pptp", 1723)
     wait_bundle_up(cli, "B", others=(srv,))
     assert established(srv)[0][:2] == (SRV_IP, 1723)
     ping(ppp_lab.ns_b, SRV_TUN)

@@ -1,13 +1,13 @@
 """
 Helpers shared by the tunnel suites (test_l2tp.py, test_pptp.py): the
 multi-link client configuration, waiting for a bundle with the daemons'
-logs on failure, and tshark's field rows of a tunnel capture.
+logs on failure, a pair on the default port, and tshark's field rows of a tunnel capture.
 """
 
 import subprocess
 
 from conftest import startup_conf, wait_for
-from ppp_lab import (CLI_IP, CLI_NAME, CLI_PASS, SESSION_TIMEOUT,
+from ppp_lab import (CLI_IP, CLI_NAME, CLI_PASS, SESSION_TIMEOUT, SRV_IP,
                      auth_link_lines, ipcp_opened)
 
 
@@ -74,3 +74,20 @@ def tshark_rows(path, decode_as, fields):
             rows.append({k: (v.split("\x02") if v else [])
                          for k, v in zip(fields, parts)})
     return rows
+
+
+def start_on_default_port(lab, cfg, typ, port):
+    """Server and client of cfg (whose port is the protocol's default)
+    with no port in `set <typ> self` / `set <typ> peer`: (srv, cli)."""
+    cfg.port = port
+    srv = lab.daemon(lab.ns_a, "server",
+                     cfg.server_conf().replace(
+                         "set %s self %s %d" % (typ, SRV_IP, port),
+                         "set %s self %s" % (typ, SRV_IP)),
+                     cfg.server_secret(), "server").start()
+    cli = lab.daemon(lab.ns_b, "client",
+                     cfg.client_conf().replace(
+                         "set %s peer %s %d" % (typ, SRV_IP, port),
+                         "set %s peer %s" % (typ, SRV_IP)),
+                     cfg.client_secret(), "client").start()
+    return srv, cli
