@@ -1423,6 +1423,31 @@ l2tp_tun_established(struct l2tp_tun *t)
 	l2tp_tun_check_idle(t);
 }
 
+/*
+ * When we sent a Challenge: whether m carries the right Challenge
+ * Response for msg_type; if not, logged and the tunnel stopped (result
+ * 4).  True when we did not challenge.
+ */
+static bool
+l2tp_peer_authenticated(struct l2tp_tun *t, const struct l2tp_msg *m,
+    uint8_t msg_type)
+{
+	uint8_t resp[16];
+	char nb[80];
+
+	if (!t->chal_sent)
+		return true;
+	l2tp_chal_response(msg_type, t->secret, t->chal, sizeof(t->chal),
+	    resp);
+	if (l2tp_msg_has(m, L2TP_AVP_CHAL_RESP) &&
+	    memcmp(resp, m->chal_resp, 16) == 0)
+		return true;
+	log_msg(LG_PHYS, "L2TP: %s: peer failed tunnel authentication",
+	    l2tp_tun_name(t, nb, sizeof(nb)));
+	l2tp_tun_stop(t, L2TP_RES_STOP_AUTH, 0, NULL);
+	return false;
+}
+
 /* Tunnel-level messages (session id 0). */
 static void
 l2tp_rx_tunnel(struct l2tp_tun *t, const struct l2tp_msg *m)
@@ -1448,18 +1473,8 @@ l2tp_rx_tunnel(struct l2tp_tun *t, const struct l2tp_msg *m)
 		    sizeof(t->peer_host));
 		if (l2tp_msg_has(m, L2TP_AVP_RWIN) && m->rwin > 0)
 			t->peer_rwin = m->rwin;
-		if (t->chal_sent) {
-			l2tp_chal_response(L2TP_SCCRP, t->secret, t->chal,
-			    sizeof(t->chal), resp);
-			if (!l2tp_msg_has(m, L2TP_AVP_CHAL_RESP) ||
-			    memcmp(resp, m->chal_resp, 16) != 0) {
-				log_msg(LG_PHYS, "L2TP: %s: peer failed "
-				    "tunnel authentication",
-				    l2tp_tun_name(t, nb, sizeof(nb)));
-				l2tp_tun_stop(t, L2TP_RES_STOP_AUTH, 0, NULL);
-				return;
-			}
-		}
+		if (!l2tp_peer_authenticated(t, m, L2TP_SCCRP))
+			return;
 		if (l2tp_msg_has(m, L2TP_AVP_CHALLENGE) &&
 		    t->secret[0] == '\0') {
 			log_msg(LG_PHYS, "L2TP: %s: peer wants tunnel "
@@ -1482,18 +1497,8 @@ l2tp_rx_tunnel(struct l2tp_tun *t, const struct l2tp_msg *m)
 			l2tp_tun_stop(t, L2TP_RES_STOP_FSM, 0, NULL);
 			return;
 		}
-		if (t->chal_sent) {
-			l2tp_chal_response(L2TP_SCCCN, t->secret, t->chal,
-			    sizeof(t->chal), resp);
-			if (!l2tp_msg_has(m, L2TP_AVP_CHAL_RESP) ||
-			    memcmp(resp, m->chal_resp, 16) != 0) {
-				log_msg(LG_PHYS, "L2TP: %s: peer failed "
-				    "tunnel authentication",
-				    l2tp_tun_name(t, nb, sizeof(nb)));
-				l2tp_tun_stop(t, L2TP_RES_STOP_AUTH, 0, NULL);
-				return;
-			}
-		}
+		if (!l2tp_peer_authenticated(t, m, L2TP_SCCCN))
+			return;
 		l2tp_tun_established(t);
 		break;
 	case L2TP_STOPCCN:
