@@ -42,8 +42,8 @@ from ppp_lab import (BAD_IP, CLI_IP, CLI_NAME, CLI_PASS, SRV_IP, SRV_TUN,
                      SESSION_TIMEOUT, Capture, Config,
                      ipcp_opened, ns_socket, ping, tcp_transfer, tun_addrs,
                      ppp_lab)  # noqa: F401 (fixture)
-from tunnel_lab import (multi_client_conf, start_on_default_port,
-                        tshark_rows, wait_bundle_up)
+from tunnel_lab import (multi_client_conf, show_tunnels,
+                        start_on_default_port, tshark_rows, wait_bundle_up)
 
 MB = 1 << 20
 TYPE = "l2tp"
@@ -93,12 +93,8 @@ def start_pair(lab, cfg, nlinks=None, peer=None, client_extra=()):
 
 def tunnels(mpd):
     """`show l2tp` rows: [(self, sport, peer, pport, state, calls)]."""
-    out = mpd.show("l2tp")
-    assert out.startswith("Active L2TP tunnels:\r\n"), out
-    return [(m.group(1), int(m.group(2)), m.group(3), int(m.group(4)),
-             m.group(5), int(m.group(6)))
-            for m in re.finditer(r"0x[0-9a-f]+\t (\S+) (\d+) <=> (\S+) (\d+)"
-                                 r"\t(\S+) (\d+) calls\r\n", out)]
+    return show_tunnels(mpd, "l2tp", r"0x[0-9a-f]+\t (\S+) (\d+) <=> "
+                        r"(\S+) (\d+)\t(\S+) (\d+) calls\r\n")
 
 
 def established(mpd):

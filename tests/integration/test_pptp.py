@@ -39,8 +39,8 @@ from ppp_lab import (BAD_IP, CLI_IP, CLI_NAME, CLI_PASS, SRV_IP, SRV_TUN,
                      SESSION_TIMEOUT, Capture, Config,
                      ipcp_opened, ns_socket, ping, tcp_transfer, tun_addrs,
                      ppp_lab)  # noqa: F401 (fixture)
-from tunnel_lab import (multi_client_conf, start_on_default_port,
-                        tshark_rows, wait_bundle_up)
+from tunnel_lab import (multi_client_conf, show_tunnels,
+                        start_on_default_port, tshark_rows, wait_bundle_up)
 
 MB = 1 << 20
 TYPE = "pptp"
@@ -58,12 +58,8 @@ def pptp_client_conf(cfg, n, extra=()):
 
 
 def tunnels(mpd):
-    out = mpd.show("pptp")
-    assert out.startswith("Active PPTP tunnels:\r\n"), out
-    return [(m.group(1), int(m.group(2)), m.group(3), int(m.group(4)),
-             m.group(5), int(m.group(6)))
-            for m in re.finditer(r"pptp\d+\t (\S+) (\d+) <=> (\S+) (\d+)\t"
-                                 r"(\S+)\t(\d+) calls\r\n", out)]
+    return show_tunnels(mpd, "pptp", r"pptp\d+\t (\S+) (\d+) <=> "
+                        r"(\S+) (\d+)\t(\S+)\t(\d+) calls\r\n")
 
 
 def established(mpd):

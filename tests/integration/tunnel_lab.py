@@ -4,6 +4,7 @@ multi-link client configuration, waiting for a bundle with the daemons'
 logs on failure, a pair on the default port, and tshark's field rows of a tunnel capture.
 """
 
+import re
 import subprocess
 
 from conftest import startup_conf, wait_for
@@ -28,6 +29,16 @@ def multi_client_conf(typ, n, auth, peer, extra=()):
         lines += list(extra)
         lines.append("open")
     return startup_conf(web=True) + "\n\t".join(lines) + "\n"
+
+
+def show_tunnels(mpd, typ, row_re):
+    """`show <typ>` rows matched by row_re (six groups): [(self, sport,
+    peer, pport, state, calls)]."""
+    out = mpd.show(typ)
+    assert out.startswith("Active %s tunnels:\r\n" % typ.upper()), out
+    return [(m.group(1), int(m.group(2)), m.group(3), int(m.group(4)),
+             m.group(5), int(m.group(6)))
+            for m in re.finditer(row_re, out)]
 
 
 def log_tail(mpd, n=5000):
