@@ -1103,9 +1103,7 @@ l2tp_shutdown(struct link *l)
 		st->sess->l = NULL;
 		l2tp_sess_cdn(st->sess, L2TP_RES_CDN_ADMIN, 0, NULL);
 	}
-	phys_sock_unlisten(&st->sk);
-	mem_free(st);
-	l->dev_state = NULL;
+	phys_sock_state_free(l);
 	l2tp_last_link_check(l);
 }
 

@@ -283,6 +283,16 @@ phys_sock_state_get(struct link *l, size_t size)
 	return s;
 }
 
+void
+phys_sock_state_free(struct link *l)
+{
+	struct phys_sock *s = l->dev_state;
+
+	phys_sock_unlisten(s);
+	mem_free(s);
+	l->dev_state = NULL;
+}
+
 bool
 phys_ip_no_peer(const struct link *l, const struct phys_ip_conf *c,
     const char *tag)

@@ -174,6 +174,8 @@ void	phys_sock_listen_schedule(struct phys_sock_kind *k);
  * as the dev_state of every phys_sock_kind does.  Never NULL.
  */
 void	*phys_sock_state_get(struct link *l, size_t size);
+/* Detach l's state from its listener and free it (dev_state NULL). */
+void	phys_sock_state_free(struct link *l);
 /* Detach s from its listener, if any (the last user closes it). */
 void	phys_sock_unlisten(struct phys_sock *s);
 

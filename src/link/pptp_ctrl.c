@@ -1069,9 +1069,7 @@ pptp_shutdown(struct link *l)
 		st->ch->l = NULL;
 		pptp_chan_hangup(st->ch, NULL);
 	}
-	phys_sock_unlisten(&st->sk);
-	mem_free(st);
-	l->dev_state = NULL;
+	phys_sock_state_free(l);
 	pptp_last_link_check(l);
 }
 
