@@ -28,7 +28,6 @@ decodes them as L2TP (`-d udp.port==PORT,l2tp`) and no frame may be
 malformed or carry an expert error.
 """
 
-import os
 import random
 import re
 import select
@@ -42,12 +41,11 @@ from ppp_lab import (BAD_IP, CLI_IP, CLI_NAME, CLI_PASS, SRV_IP, SRV_TUN,
                      SESSION_TIMEOUT, Capture, Config,
                      ipcp_opened, ns_socket, ping, tcp_transfer, tun_addrs,
                      ppp_lab)  # noqa: F401 (fixture)
-from tunnel_lab import (multi_client_conf, show_tunnels,
-                        start_on_default_port, tshark_rows, wait_bundle_up)
+from tunnel_lab import (TunnelCapture, multi_client_conf, show_tunnels,
+                        start_on_default_port, wait_bundle_up)
 
 MB = 1 << 20
 TYPE = "l2tp"
-ERROR_SEVERITY = 8388608            # PI_ERROR
 
 # --------------------------------------------------------------------------
 # configurations
@@ -112,43 +110,20 @@ L2TP_FIELDS = ["frame.number", "ip.src", "l2tp.type", "l2tp.length_bit",
                "_ws.expert.message", "_ws.col.Protocol", "_ws.col.Info"]
 
 
-class L2tpCapture:
+class L2tpCapture(TunnelCapture):
+    FIELDS = L2TP_FIELDS
+    EMPTY = "no L2TP datagrams captured"
+
     def __init__(self, lab, port, name="l2tp"):
-        self.port = port
-        self.path = os.path.join(lab.workdir, name + ".pcap")
         # full-size PPP frames make fragmented datagrams: keep the
         # non-first fragments too, tshark reassembles them
-        self.cap = Capture(lab, lab.ns_a, "vA",
-                           "(udp port %d) or (ip[6:2] & 0x1fff != 0)" % port,
-                           self.path)
-        self.rows = None
+        super().__init__(lab, port, name,
+                         "(udp port %d) or (ip[6:2] & 0x1fff != 0)" % port,
+                         "udp.port==%d,l2tp" % port)
 
-    def stop(self):
-        self.cap.stop()
-        self.rows = tshark_rows(self.path, "udp.port==%d,l2tp" % self.port,
-                                L2TP_FIELDS)
-        return self.rows
-
-    def check(self, only_from=None):
-        if self.rows is None:
-            self.stop()
-        assert self.rows, "no L2TP datagrams captured"
-        bad = []
-        for r in self.rows:
-            if only_from and only_from not in r["ip.src"]:
-                continue
-            if "Fragmented IP protocol" in " ".join(r["_ws.col.Info"]):
-                continue            # reassembled in a later frame
-            sev = [int(x) for x in r["_ws.expert.severity"] if x.isdigit()]
-            if r["_ws.malformed"] or any(x >= ERROR_SEVERITY for x in sev) \
-                    or "L2TP" not in "".join(r["_ws.col.Protocol"] +
-                                             r["_ws.col.Info"]) and \
-                    not r["l2tp.type"]:
-                bad.append("frame %s: %s %s: %s" % (
-                    r["frame.number"], r["_ws.col.Protocol"],
-                    r["_ws.col.Info"], r["_ws.expert.message"]))
-        assert not bad, "tshark: malformed frames:\n" + "\n".join(bad[:30])
-        return self.rows
+    def frame_ok(self, r):
+        return "L2TP" in "".join(r["_ws.col.Protocol"] +
+                                 r["_ws.col.Info"]) or bool(r["l2tp.type"])
 
     def messages(self):
         """Control message names in capture order (from the Info column)."""

@@ -39,12 +39,11 @@ from ppp_lab import (BAD_IP, CLI_IP, CLI_NAME, CLI_PASS, SRV_IP, SRV_TUN,
                      SESSION_TIMEOUT, Capture, Config,
                      ipcp_opened, ns_socket, ping, tcp_transfer, tun_addrs,
                      ppp_lab)  # noqa: F401 (fixture)
-from tunnel_lab import (multi_client_conf, show_tunnels,
-                        start_on_default_port, tshark_rows, wait_bundle_up)
+from tunnel_lab import (TunnelCapture, multi_client_conf, show_tunnels,
+                        start_on_default_port, wait_bundle_up)
 
 MB = 1 << 20
 TYPE = "pptp"
-ERROR_SEVERITY = 8388608            # PI_ERROR
 
 
 def pptp_cfg(auth="chap-md5", server_extra=(), client_extra=(), **kw):
@@ -72,40 +71,14 @@ FIELDS = ["frame.number", "ip.src", "pptp.control_message_type", "gre.key.call_i
           "_ws.col.Protocol", "_ws.col.Info"]
 
 
-class PptpCapture:
+class PptpCapture(TunnelCapture):
+    FIELDS = FIELDS
+
     def __init__(self, lab, port, name="pptp"):
-        self.port = port
-        self.path = os.path.join(lab.workdir, name + ".pcap")
-        self.cap = Capture(lab, lab.ns_a, "vA",
-                           "(tcp port %d) or ip proto 47 or "
-                           "(ip[6:2] & 0x1fff != 0)" % port, self.path)
-        self.rows = None
-
-    def stop(self):
-        self.cap.stop()
-        self.rows = tshark_rows(self.path, "tcp.port==%d,pptp" % self.port,
-                                FIELDS)
-        return self.rows
-
-    def check(self, only_from=None):
-        if self.rows is None:
-            self.stop()
-        assert self.rows, "nothing captured"
-        bad = []
-        for r in self.rows:
-            if only_from and only_from not in r["ip.src"]:
-                continue
-            info = " ".join(r["_ws.col.Info"])
-            if "Fragmented IP protocol" in info:
-                continue
-            sev = [int(x) for x in r["_ws.expert.severity"] if x.isdigit()]
-            # TCP analysis notes (window updates, dup acks) are not errors
-            if r["_ws.malformed"] or any(x >= ERROR_SEVERITY for x in sev):
-                bad.append("frame %s: %s %s: %s" % (
-                    r["frame.number"], r["_ws.col.Protocol"], info,
-                    r["_ws.expert.message"]))
-        assert not bad, "tshark: malformed frames:\n" + "\n".join(bad[:30])
-        return self.rows
+        super().__init__(lab, port, name,
+                         "(tcp port %d) or ip proto 47 or "
+                         "(ip[6:2] & 0x1fff != 0)" % port,
+                         "tcp.port==%d,pptp" % port)
 
     def ctrl_types(self):
         out = []

@@ -1,15 +1,19 @@
 """
 Helpers shared by the tunnel suites (test_l2tp.py, test_pptp.py): the
 multi-link client configuration, waiting for a bundle with the daemons'
-logs on failure, a pair on the default port, and tshark's field rows of a tunnel capture.
+logs on failure, a pair on the default port, `show <type>` rows, and
+the tshark checks of a tunnel capture.
 """
 
+import os
 import re
 import subprocess
 
 from conftest import startup_conf, wait_for
 from ppp_lab import (CLI_IP, CLI_NAME, CLI_PASS, SESSION_TIMEOUT, SRV_IP,
-                     auth_link_lines, ipcp_opened)
+                     Capture, auth_link_lines, ipcp_opened)
+
+ERROR_SEVERITY = 8388608            # PI_ERROR
 
 
 def multi_client_conf(typ, n, auth, peer, extra=()):
@@ -102,3 +106,49 @@ def start_on_default_port(lab, cfg, typ, port):
                          "set %s peer %s" % (typ, SRV_IP)),
                      cfg.client_secret(), "client").start()
     return srv, cli
+
+
+class TunnelCapture:
+    """tcpdump of the tunnel's traffic (bpf) on vA in ns a, decoded by
+    tshark with `-d decode_as` into rows of the subclass's FIELDS."""
+    FIELDS = ()
+    EMPTY = "nothing captured"
+
+    def __init__(self, lab, port, name, bpf, decode_as):
+        self.port = port
+        self.path = os.path.join(lab.workdir, name + ".pcap")
+        self.decode_as = decode_as
+        self.cap = Capture(lab, lab.ns_a, "vA", bpf, self.path)
+        self.rows = None
+
+    def stop(self):
+        self.cap.stop()
+        self.rows = tshark_rows(self.path, self.decode_as, self.FIELDS)
+        return self.rows
+
+    def frame_ok(self, r):
+        """A further per-frame condition of the subclass."""
+        return True
+
+    def check(self, only_from=None):
+        """No frame (from only_from, when given) malformed or carrying an
+        expert error."""
+        if self.rows is None:
+            self.stop()
+        assert self.rows, self.EMPTY
+        bad = []
+        for r in self.rows:
+            if only_from and only_from not in r["ip.src"]:
+                continue
+            info = " ".join(r["_ws.col.Info"])
+            if "Fragmented IP protocol" in info:
+                continue            # reassembled in a later frame
+            sev = [int(x) for x in r["_ws.expert.severity"] if x.isdigit()]
+            # TCP analysis notes (window updates, dup acks) are not errors
+            if r["_ws.malformed"] or any(x >= ERROR_SEVERITY for x in sev) \
+                    or not self.frame_ok(r):
+                bad.append("frame %s: %s %s: %s" % (
+                    r["frame.number"], r["_ws.col.Protocol"], info,
+                    r["_ws.expert.message"]))
+        assert not bad, "tshark: malformed frames:\n" + "\n".join(bad[:30])
+        return self.rows
