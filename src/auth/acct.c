@@ -161,23 +161,7 @@ acct_rec_new(struct acct_sess *s, int type)
 	r->serial = l->serial;
 	util_strlcpy(r->lnk, l->name, sizeof(r->lnk));
 	radius_snap_fill(&r->snap, l);
-	util_strlcpy(x->session_id, l->session_id, sizeof(x->session_id));
-	util_strlcpy(x->link, l->name, sizeof(x->link));
-	x->nas_port = l->id;
-	if (l->type != NULL) {
-		util_strlcpy(x->nas_port_type, l->type->name,
-		    sizeof(x->nas_port_type));
-		phys_calling_num(l, x->calling, sizeof(x->calling));
-		phys_called_num(l, x->called, sizeof(x->called));
-		phys_peer_addr(l, x->peer_addr, sizeof(x->peer_addr));
-		phys_self_addr(l, x->self_addr, sizeof(x->self_addr));
-		phys_self_name(l, x->self_name, sizeof(x->self_name));
-		phys_peer_name(l, x->peer_name, sizeof(x->peer_name));
-		phys_peer_iface(l, x->peer_iface, sizeof(x->peer_iface));
-	}
-	x->originated = l->originated;
-	util_strlcpy(x->peer_ident, l->peer_ident[0] != '\0' ? l->peer_ident :
-	    l->lcp.peer.ident, sizeof(x->peer_ident));
+	auth_ext_link_fill(x, l);
 	r->want_radius = opt_enabled(&l->auth.options, AUTH_OPT_RADIUS_ACCT);
 	r->want_ext = opt_enabled(&l->auth.options, AUTH_OPT_EXT_ACCT);
 	r->want_pam = opt_enabled(&l->auth.options, AUTH_OPT_PAM_ACCT);

@@ -329,6 +329,12 @@ void	chap_server_finish(struct auth_state *st, struct auth_req *req);
 void	eap_start_server(struct auth_state *st);
 void	eap_input(struct auth_state *st, const uint8_t *pkt, size_t len);
 void	eap_stop(struct auth_state *st);
+/*
+ * The link's half of an ext-auth/ext-acct request (session id, link,
+ * NAS port and type, calling/called numbers, addresses and names, peer
+ * interface, originated, peer ident), as auth and accounting send it.
+ */
+void	auth_ext_link_fill(struct extauth_request *x, const struct link *l);
 /* The RADIUS answer to a relayed Response (radius-proxy). */
 void	eap_proxy_finish(struct auth_state *st, struct auth_req *req);
 

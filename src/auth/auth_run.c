@@ -588,6 +588,28 @@ secret_path(char *buf, size_t len)
 		snprintf(buf, len, "%s/%s", MPD_CONFDIR, MPD_SECRET_FILE);
 }
 
+void
+auth_ext_link_fill(struct extauth_request *x, const struct link *l)
+{
+	util_strlcpy(x->session_id, l->session_id, sizeof(x->session_id));
+	util_strlcpy(x->link, l->name, sizeof(x->link));
+	x->nas_port = l->id;
+	if (l->type != NULL) {
+		util_strlcpy(x->nas_port_type, l->type->name,
+		    sizeof(x->nas_port_type));
+		phys_calling_num(l, x->calling, sizeof(x->calling));
+		phys_called_num(l, x->called, sizeof(x->called));
+		phys_self_addr(l, x->self_addr, sizeof(x->self_addr));
+		phys_peer_addr(l, x->peer_addr, sizeof(x->peer_addr));
+		phys_self_name(l, x->self_name, sizeof(x->self_name));
+		phys_peer_name(l, x->peer_name, sizeof(x->peer_name));
+		phys_peer_iface(l, x->peer_iface, sizeof(x->peer_iface));
+	}
+	x->originated = l->originated;
+	util_strlcpy(x->peer_ident, l->peer_ident[0] != '\0' ? l->peer_ident :
+	    l->lcp.peer.ident, sizeof(x->peer_ident));
+}
+
 struct auth_req *
 auth_req_new(struct auth_state *st, uint16_t proto, enum lcp_auth alg,
     const char *name)
@@ -639,24 +661,7 @@ auth_req_new(struct auth_state *st, uint16_t proto, enum lcp_auth alg,
 		}
 		break;
 	}
-	util_strlcpy(x->session_id, l->session_id, sizeof(x->session_id));
-	util_strlcpy(x->link, l->name, sizeof(x->link));
-	x->nas_port = l->id;
-	if (l->type != NULL)
-		util_strlcpy(x->nas_port_type, l->type->name,
-		    sizeof(x->nas_port_type));
-	if (l->type != NULL) {
-		phys_calling_num(l, x->calling, sizeof(x->calling));
-		phys_called_num(l, x->called, sizeof(x->called));
-		phys_self_addr(l, x->self_addr, sizeof(x->self_addr));
-		phys_peer_addr(l, x->peer_addr, sizeof(x->peer_addr));
-		phys_self_name(l, x->self_name, sizeof(x->self_name));
-		phys_peer_name(l, x->peer_name, sizeof(x->peer_name));
-		phys_peer_iface(l, x->peer_iface, sizeof(x->peer_iface));
-	}
-	x->originated = l->originated;
-	util_strlcpy(x->peer_ident, l->peer_ident[0] != '\0' ? l->peer_ident :
-	    l->lcp.peer.ident, sizeof(x->peer_ident));
+	auth_ext_link_fill(x, l);
 	if (r->options & (1u << AUTH_OPT_RADIUS_AUTH)) {
 		r->rad = mem_alloc("radius", sizeof(*r->rad));
 		radius_snap_fill(r->rad, l);

@@ -263,19 +263,18 @@ rad_fill_msg_auth(struct rad_pkt *p, const char *secret)
 	return 0;
 }
 
-int
-rad_finish_request(struct rad_pkt *p, const char *secret)
+/*
+ * Message-Authenticator, then the authenticator: MD5 over the packet
+ * (whose authenticator field holds the hash input) and the secret.
+ * Returns the packet length or -1.
+ */
+static int
+rad_sign(struct rad_pkt *p, const char *secret)
 {
 	const void *parts[2];
 	size_t lens[2];
 	uint8_t a[16];
 
-	if (p->overflow)
-		return -1;
-	rad_set_len(p);
-	if (p->buf[0] == RAD_ACCESS_REQUEST)
-		return rad_fill_msg_auth(p, secret) < 0 ? -1 : (int)p->len;
-	memset(p->buf + 4, 0, 16);
 	if (rad_fill_msg_auth(p, secret) < 0)
 		return -1;
 	parts[0] = p->buf, lens[0] = p->len;
@@ -287,25 +286,26 @@ rad_finish_request(struct rad_pkt *p, const char *secret)
 }
 
 int
+rad_finish_request(struct rad_pkt *p, const char *secret)
+{
+	if (p->overflow)
+		return -1;
+	rad_set_len(p);
+	if (p->buf[0] == RAD_ACCESS_REQUEST)
+		return rad_fill_msg_auth(p, secret) < 0 ? -1 : (int)p->len;
+	memset(p->buf + 4, 0, 16);
+	return rad_sign(p, secret);
+}
+
+int
 rad_finish_response(struct rad_pkt *p, const uint8_t req_auth[16],
     const char *secret)
 {
-	const void *parts[2];
-	size_t lens[2];
-	uint8_t a[16];
-
 	if (p->overflow)
 		return -1;
 	rad_set_len(p);
 	memcpy(p->buf + 4, req_auth, 16);
-	if (rad_fill_msg_auth(p, secret) < 0)
-		return -1;
-	parts[0] = p->buf, lens[0] = p->len;
-	parts[1] = secret, lens[1] = strlen(secret);
-	if (md5v(parts, lens, 2, a) < 0)
-		return -1;
-	memcpy(p->buf + 4, a, 16);
-	return (int)p->len;
+	return rad_sign(p, secret);
 }
 
 /* ---- parsing ---- */
@@ -785,6 +785,25 @@ dae_str(char *dst, size_t cap, const uint8_t *v, size_t len)
 	return 0;
 }
 
+/*
+ * An identification string attribute of a DAE request into dst (cap
+ * bytes): flagged in *have and counted in q->nmatch; -1 when bad.
+ */
+static int
+dae_match_str(struct rad_dae_req *q, char *dst, size_t cap, bool *have,
+    const uint8_t *v, size_t len)
+{
+	if (dae_str(dst, cap, v, len) < 0)
+		return -1;
+	*have = true;
+	q->nmatch++;
+	return 0;
+}
+
+#define DAE_MATCH_STR(q, field, v, len)					\
+	dae_match_str((q), (q)->field, sizeof((q)->field),		\
+	    &(q)->have_##field, (v), (len))
+
 int
 rad_parse_dae(const uint8_t *pkt, size_t len, struct rad_dae_req *q)
 {
@@ -819,11 +838,8 @@ rad_parse_dae(const uint8_t *pkt, size_t len, struct rad_dae_req *q)
 			q->have_msg_auth = true;
 			break;
 		case RAD_USER_NAME:
-			if (dae_str(q->user_name, sizeof(q->user_name), v,
-			    vl) < 0)
+			if (DAE_MATCH_STR(q, user_name, v, vl) < 0)
 				return -1;
-			q->have_user_name = true;
-			q->nmatch++;
 			break;
 		case RAD_NAS_PORT:
 			if (vl != 4)
@@ -840,30 +856,20 @@ rad_parse_dae(const uint8_t *pkt, size_t len, struct rad_dae_req *q)
 			q->nmatch++;
 			break;
 		case RAD_CALLED_STATION_ID:
-			if (dae_str(q->called, sizeof(q->called), v, vl) < 0)
+			if (DAE_MATCH_STR(q, called, v, vl) < 0)
 				return -1;
-			q->have_called = true;
-			q->nmatch++;
 			break;
 		case RAD_CALLING_STATION_ID:
-			if (dae_str(q->calling, sizeof(q->calling), v, vl) < 0)
+			if (DAE_MATCH_STR(q, calling, v, vl) < 0)
 				return -1;
-			q->have_calling = true;
-			q->nmatch++;
 			break;
 		case RAD_ACCT_SESSION_ID:
-			if (dae_str(q->session_id, sizeof(q->session_id), v,
-			    vl) < 0)
+			if (DAE_MATCH_STR(q, session_id, v, vl) < 0)
 				return -1;
-			q->have_session_id = true;
-			q->nmatch++;
 			break;
 		case RAD_ACCT_MULTI_SESSION_ID:
-			if (dae_str(q->multi_session_id,
-			    sizeof(q->multi_session_id), v, vl) < 0)
+			if (DAE_MATCH_STR(q, multi_session_id, v, vl) < 0)
 				return -1;
-			q->have_multi_session_id = true;
-			q->nmatch++;
 			break;
 		case RAD_STATE:
 			memcpy(q->state, v, vl);
@@ -887,25 +893,16 @@ rad_parse_dae(const uint8_t *pkt, size_t len, struct rad_dae_req *q)
 				break;
 			switch (st) {
 			case RAD_MPD_LINK:
-				if (dae_str(q->link, sizeof(q->link), sv,
-				    svl) < 0)
+				if (DAE_MATCH_STR(q, link, sv, svl) < 0)
 					return -1;
-				q->have_link = true;
-				q->nmatch++;
 				break;
 			case RAD_MPD_BUNDLE:
-				if (dae_str(q->bundle, sizeof(q->bundle), sv,
-				    svl) < 0)
+				if (DAE_MATCH_STR(q, bundle, sv, svl) < 0)
 					return -1;
-				q->have_bundle = true;
-				q->nmatch++;
 				break;
 			case RAD_MPD_IFACE:
-				if (dae_str(q->iface, sizeof(q->iface), sv,
-				    svl) < 0)
+				if (DAE_MATCH_STR(q, iface, sv, svl) < 0)
 					return -1;
-				q->have_iface = true;
-				q->nmatch++;
 				break;
 			case RAD_MPD_IFACE_INDEX:
 				if (svl != 4)

@@ -245,15 +245,7 @@ l2tp_my_hostname(const struct l2tp_conf *c, char *buf, size_t len)
 static struct l2tp_state *
 l2tp_state_get(struct link *l)
 {
-	struct l2tp_state *st = l->dev_state;
-
-	if (st != NULL)
-		return st;
-	st = mem_alloc("phys", sizeof(*st));
-	st->sk.l = l;
-	st->sk.fd = -1;
-	l->dev_state = st;
-	return st;
+	return phys_sock_state_get(l, sizeof(struct l2tp_state));
 }
 
 static struct phys_sock *
@@ -1011,12 +1003,8 @@ l2tp_open(struct link *l)
 	}
 	st->sk.incoming = false;
 	l->state = PHYS_STATE_CONNECTING;
-	if (c->ip.peer_addr.addr.family == AF_UNSPEC ||
-	    u_addr_empty(&c->ip.peer_addr.addr)) {
-		log_msg(LG_ERR, "[%s] L2TP: Can't connect without peer "
-		    "specified", l->name);
+	if (phys_ip_no_peer(l, &c->ip, "L2TP: "))
 		goto fail;
-	}
 	t = l2tp_tun_reuse(l);
 	if (t == NULL)
 		t = l2tp_tun_connect(l);
@@ -1096,12 +1084,9 @@ static void
 l2tp_last_link_check(const struct link *gone)
 {
 	struct l2tp_tun *t;
-	int i;
 
-	for (i = 1; i < g_nlinks; i++)
-		if (g_links[i] != NULL && g_links[i] != gone &&
-		    g_links[i]->type == &phys_l2tp)
-			return;
+	if (phys_type_in_use(&phys_l2tp, gone))
+		return;
 	for (t = l2tp_tunnels; t != NULL; t = t->next)
 		if (t->state != L2TP_TS_DYING)
 			l2tp_tun_stop(t, L2TP_RES_STOP_SHUTDOWN, 0, NULL);
@@ -1118,9 +1103,7 @@ l2tp_shutdown(struct link *l)
 		st->sess->l = NULL;
 		l2tp_sess_cdn(st->sess, L2TP_RES_CDN_ADMIN, 0, NULL);
 	}
-	phys_sock_unlisten(&st->sk);
-	mem_free(st);
-	l->dev_state = NULL;
+	phys_sock_state_free(l);
 	l2tp_last_link_check(l);
 }
 
@@ -1251,20 +1234,16 @@ l2tp_pick(const struct phys_listener *ls, const struct u_addr *a,
 	struct link *l, *best = NULL;
 	const struct l2tp_conf *c;
 	const struct l2tp_state *st;
+	const struct phys_sock *sk;
 	int i, width, best_width = -1;
 
 	for (i = 1; i < g_nlinks; i++) {
 		l = g_links[i];
-		if (l == NULL || l->type != &phys_l2tp || l->dying)
+		sk = phys_sock_candidate(l, &phys_l2tp, a, port);
+		if (sk == NULL || (ls != NULL && sk->lsn != ls))
 			continue;
 		st = l->dev_state;
 		c = l->dev_conf;
-		if (st == NULL || !st->sk.want_listen ||
-		    (ls != NULL && st->sk.lsn != ls) ||
-		    !opt_enabled(&l->conf.options, LINK_OPT_INCOMING) ||
-		    !phys_peer_allowed(&c->ip.peer_addr, c->ip.peer_port, a,
-		    port))
-			continue;
 		if (free_only && (st->sess != NULL ||
 		    l->state != PHYS_STATE_DOWN))
 			continue;
@@ -1272,8 +1251,7 @@ l2tp_pick(const struct phys_listener *ls, const struct u_addr *a,
 			continue;
 		if (secret != NULL && strcmp(c->secret, secret) != 0)
 			continue;
-		width = c->ip.peer_addr.addr.family == AF_UNSPEC ? 0 :
-		    c->ip.peer_addr.width;
+		width = phys_ip_peer_width(&c->ip);
 		if (width > best_width) {
 			best = l;
 			best_width = width;
@@ -1443,6 +1421,31 @@ l2tp_tun_established(struct l2tp_tun *t)
 	l2tp_tun_check_idle(t);
 }
 
+/*
+ * When we sent a Challenge: whether m carries the right Challenge
+ * Response for msg_type; if not, logged and the tunnel stopped (result
+ * 4).  True when we did not challenge.
+ */
+static bool
+l2tp_peer_authenticated(struct l2tp_tun *t, const struct l2tp_msg *m,
+    uint8_t msg_type)
+{
+	uint8_t resp[16];
+	char nb[80];
+
+	if (!t->chal_sent)
+		return true;
+	l2tp_chal_response(msg_type, t->secret, t->chal, sizeof(t->chal),
+	    resp);
+	if (l2tp_msg_has(m, L2TP_AVP_CHAL_RESP) &&
+	    memcmp(resp, m->chal_resp, 16) == 0)
+		return true;
+	log_msg(LG_PHYS, "L2TP: %s: peer failed tunnel authentication",
+	    l2tp_tun_name(t, nb, sizeof(nb)));
+	l2tp_tun_stop(t, L2TP_RES_STOP_AUTH, 0, NULL);
+	return false;
+}
+
 /* Tunnel-level messages (session id 0). */
 static void
 l2tp_rx_tunnel(struct l2tp_tun *t, const struct l2tp_msg *m)
@@ -1468,18 +1471,8 @@ l2tp_rx_tunnel(struct l2tp_tun *t, const struct l2tp_msg *m)
 		    sizeof(t->peer_host));
 		if (l2tp_msg_has(m, L2TP_AVP_RWIN) && m->rwin > 0)
 			t->peer_rwin = m->rwin;
-		if (t->chal_sent) {
-			l2tp_chal_response(L2TP_SCCRP, t->secret, t->chal,
-			    sizeof(t->chal), resp);
-			if (!l2tp_msg_has(m, L2TP_AVP_CHAL_RESP) ||
-			    memcmp(resp, m->chal_resp, 16) != 0) {
-				log_msg(LG_PHYS, "L2TP: %s: peer failed "
-				    "tunnel authentication",
-				    l2tp_tun_name(t, nb, sizeof(nb)));
-				l2tp_tun_stop(t, L2TP_RES_STOP_AUTH, 0, NULL);
-				return;
-			}
-		}
+		if (!l2tp_peer_authenticated(t, m, L2TP_SCCRP))
+			return;
 		if (l2tp_msg_has(m, L2TP_AVP_CHALLENGE) &&
 		    t->secret[0] == '\0') {
 			log_msg(LG_PHYS, "L2TP: %s: peer wants tunnel "
@@ -1502,18 +1495,8 @@ l2tp_rx_tunnel(struct l2tp_tun *t, const struct l2tp_msg *m)
 			l2tp_tun_stop(t, L2TP_RES_STOP_FSM, 0, NULL);
 			return;
 		}
-		if (t->chal_sent) {
-			l2tp_chal_response(L2TP_SCCCN, t->secret, t->chal,
-			    sizeof(t->chal), resp);
-			if (!l2tp_msg_has(m, L2TP_AVP_CHAL_RESP) ||
-			    memcmp(resp, m->chal_resp, 16) != 0) {
-				log_msg(LG_PHYS, "L2TP: %s: peer failed "
-				    "tunnel authentication",
-				    l2tp_tun_name(t, nb, sizeof(nb)));
-				l2tp_tun_stop(t, L2TP_RES_STOP_AUTH, 0, NULL);
-				return;
-			}
-		}
+		if (!l2tp_peer_authenticated(t, m, L2TP_SCCCN))
+			return;
 		l2tp_tun_established(t);
 		break;
 	case L2TP_STOPCCN:

@@ -8,26 +8,7 @@
 #include <string.h>
 
 #include "../auth/msoft.h"
-
-static uint16_t
-rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static void
-wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
+#include "../core/bytes.h"
 
 int
 l2tp_hdr_parse(const uint8_t *p, size_t len, struct l2tp_hdr *h)
@@ -38,7 +19,7 @@ l2tp_hdr_parse(const uint8_t *p, size_t len, struct l2tp_hdr *h)
 	memset(h, 0, sizeof(*h));
 	if (len < 6)
 		return L2TP_E_SHORT;
-	f = rd16(p);
+	f = bytes_rd16(p);
 	if ((f & L2TP_HDR_VER) != L2TP_VERSION)
 		return L2TP_E_VERSION;
 	h->ctrl = (f & L2TP_HDR_T) != 0;
@@ -48,25 +29,25 @@ l2tp_hdr_parse(const uint8_t *p, size_t len, struct l2tp_hdr *h)
 	if (h->ctrl && (!h->has_len || !h->has_seq || (f & L2TP_HDR_O)))
 		return L2TP_E_FLAGS;
 	if (h->has_len) {
-		h->length = rd16(p + o);
+		h->length = bytes_rd16(p + o);
 		o += 2;
 	}
 	if (len < o + 4)
 		return L2TP_E_SHORT;
-	h->tid = rd16(p + o);
-	h->sid = rd16(p + o + 2);
+	h->tid = bytes_rd16(p + o);
+	h->sid = bytes_rd16(p + o + 2);
 	o += 4;
 	if (h->has_seq) {
 		if (len < o + 4)
 			return L2TP_E_SHORT;
-		h->ns = rd16(p + o);
-		h->nr = rd16(p + o + 2);
+		h->ns = bytes_rd16(p + o);
+		h->nr = bytes_rd16(p + o + 2);
 		o += 4;
 	}
 	if (f & L2TP_HDR_O) {
 		if (len < o + 2)
 			return L2TP_E_SHORT;
-		o += 2 + (size_t)rd16(p + o);
+		o += 2 + (size_t)bytes_rd16(p + o);
 	}
 	h->end = len;
 	if (h->has_len) {
@@ -90,18 +71,18 @@ l2tp_data_hdr(uint8_t *out, bool with_len, bool with_seq, uint16_t tid,
 	hlen = 6 + (with_len ? 2 : 0) + (with_seq ? 4 : 0);
 	if (with_len) {
 		f |= L2TP_HDR_L;
-		wr16(out + o, (uint16_t)(hlen + payload_len));
+		bytes_wr16(out + o, (uint16_t)(hlen + payload_len));
 		o += 2;
 	}
 	if (with_seq)
 		f |= L2TP_HDR_S;
-	wr16(out, f);
-	wr16(out + o, tid);
-	wr16(out + o + 2, sid);
+	bytes_wr16(out, f);
+	bytes_wr16(out + o, tid);
+	bytes_wr16(out + o + 2, sid);
 	o += 4;
 	if (with_seq) {
-		wr16(out + o, ns);
-		wr16(out + o + 2, nr);
+		bytes_wr16(out + o, ns);
+		bytes_wr16(out + o + 2, nr);
 		o += 4;
 	}
 	return o;
@@ -122,7 +103,7 @@ l2tp_hide_chain(uint16_t type, const char *secret, const uint8_t *rv,
 	const uint8_t *prev = NULL;
 	size_t i, j, k;
 
-	wr16(tb, type);
+	bytes_wr16(tb, type);
 	for (i = 0; i < n; i += 16) {
 		if (i == 0) {
 			const void *parts[3] = { tb, secret, rv };
@@ -152,7 +133,7 @@ l2tp_hide(uint16_t type, const char *secret, const uint8_t *rv, size_t rvlen,
 
 	if (n > cap || n > sizeof(plain) || vlen > 0xffff)
 		return 0;
-	wr16(plain, (uint16_t)vlen);
+	bytes_wr16(plain, (uint16_t)vlen);
 	if (vlen > 0)
 		memcpy(plain + 2, val, vlen);
 	memset(plain + 2 + vlen, 0, pad);
@@ -170,7 +151,7 @@ l2tp_reveal(uint16_t type, const char *secret, const uint8_t *rv,
 	if (hlen < 2 || hlen > sizeof(plain))
 		return -1;
 	l2tp_hide_chain(type, secret, rv, rvlen, hid, plain, hlen, true);
-	vlen = rd16(plain);
+	vlen = bytes_rd16(plain);
 	if (vlen > hlen - 2 || vlen > cap)
 		return -1;
 	memcpy(out, plain + 2, vlen);
@@ -199,16 +180,16 @@ l2tp_avp_store(struct l2tp_msg *m, uint16_t type, const uint8_t *v, size_t n)
 	case L2TP_AVP_MSG_TYPE:
 		if (n != 2)
 			return L2TP_E_VALUE;
-		m->type = rd16(v);
+		m->type = bytes_rd16(v);
 		break;
 	case L2TP_AVP_RESULT:
 		if (n < 2)
 			return L2TP_E_VALUE;
-		m->result = rd16(v);
+		m->result = bytes_rd16(v);
 		if (n == 3)
 			return L2TP_E_VALUE;
 		if (n >= 4) {
-			m->error = rd16(v + 2);
+			m->error = bytes_rd16(v + 2);
 			m->errmsg.p = v + 4;
 			m->errmsg.len = n - 4;
 		}
@@ -216,7 +197,7 @@ l2tp_avp_store(struct l2tp_msg *m, uint16_t type, const uint8_t *v, size_t n)
 	case L2TP_AVP_PROTO_VER:
 		if (n != 2)
 			return L2TP_E_VALUE;
-		m->proto_ver = rd16(v);
+		m->proto_ver = bytes_rd16(v);
 		break;
 	case L2TP_AVP_FRAMING_CAP:
 	case L2TP_AVP_BEARER_CAP:
@@ -230,23 +211,23 @@ l2tp_avp_store(struct l2tp_msg *m, uint16_t type, const uint8_t *v, size_t n)
 		if (n != 4)
 			return L2TP_E_VALUE;
 		if (type == L2TP_AVP_FRAMING_CAP)
-			m->framing_cap = rd32(v);
+			m->framing_cap = bytes_rd32(v);
 		else if (type == L2TP_AVP_BEARER_CAP)
-			m->bearer_cap = rd32(v);
+			m->bearer_cap = bytes_rd32(v);
 		else if (type == L2TP_AVP_SERIAL)
-			m->serial = rd32(v);
+			m->serial = bytes_rd32(v);
 		else if (type == L2TP_AVP_MIN_BPS)
-			m->min_bps = rd32(v);
+			m->min_bps = bytes_rd32(v);
 		else if (type == L2TP_AVP_MAX_BPS)
-			m->max_bps = rd32(v);
+			m->max_bps = bytes_rd32(v);
 		else if (type == L2TP_AVP_BEARER_TYPE)
-			m->bearer_type = rd32(v);
+			m->bearer_type = bytes_rd32(v);
 		else if (type == L2TP_AVP_FRAMING_TYPE)
-			m->framing_type = rd32(v);
+			m->framing_type = bytes_rd32(v);
 		else if (type == L2TP_AVP_TX_SPEED)
-			m->tx_speed = rd32(v);
+			m->tx_speed = bytes_rd32(v);
 		else
-			m->rx_speed = rd32(v);
+			m->rx_speed = bytes_rd32(v);
 		break;
 	case L2TP_AVP_TIE_BREAKER:
 		if (n != 8)
@@ -256,7 +237,7 @@ l2tp_avp_store(struct l2tp_msg *m, uint16_t type, const uint8_t *v, size_t n)
 	case L2TP_AVP_FIRMWARE:
 		if (n != 2)
 			return L2TP_E_VALUE;
-		m->firmware = rd16(v);
+		m->firmware = bytes_rd16(v);
 		break;
 	case L2TP_AVP_HOST_NAME:
 		if (n == 0)
@@ -272,11 +253,11 @@ l2tp_avp_store(struct l2tp_msg *m, uint16_t type, const uint8_t *v, size_t n)
 		if (n != 2)
 			return L2TP_E_VALUE;
 		if (type == L2TP_AVP_TUNNEL_ID)
-			m->tunnel_id = rd16(v);
+			m->tunnel_id = bytes_rd16(v);
 		else if (type == L2TP_AVP_RWIN)
-			m->rwin = rd16(v);
+			m->rwin = bytes_rd16(v);
 		else
-			m->session_id = rd16(v);
+			m->session_id = bytes_rd16(v);
 		break;
 	case L2TP_AVP_CHALLENGE:
 		if (n == 0)
@@ -334,13 +315,13 @@ l2tp_msg_parse(const uint8_t *p, size_t len, const char *secret,
 	while (o < len) {
 		if (len - o < L2TP_AVP_HLEN)
 			return L2TP_E_AVP;
-		f = rd16(p + o);
+		f = bytes_rd16(p + o);
 		alen = f & L2TP_AVP_LEN;
 		if (alen < L2TP_AVP_HLEN || alen > len - o)
 			return L2TP_E_AVP;
 		mand = (f & L2TP_AVP_M) != 0;
-		vendor = rd16(p + o + 2);
-		type = rd16(p + o + 4);
+		vendor = bytes_rd16(p + o + 2);
+		type = bytes_rd16(p + o + 4);
 		v = p + o + L2TP_AVP_HLEN;
 		n = alen - L2TP_AVP_HLEN;
 		o += alen;
@@ -414,9 +395,9 @@ l2tp_wr_room(struct l2tp_wr *w, uint16_t flags, uint16_t type, size_t n)
 		return NULL;
 	}
 	p = w->buf + w->len;
-	wr16(p, (uint16_t)(flags | (L2TP_AVP_HLEN + n)));
-	wr16(p + 2, 0);
-	wr16(p + 4, type);
+	bytes_wr16(p, (uint16_t)(flags | (L2TP_AVP_HLEN + n)));
+	bytes_wr16(p + 2, 0);
+	bytes_wr16(p + 4, type);
 	w->len += L2TP_AVP_HLEN + n;
 	return p + L2TP_AVP_HLEN;
 }
@@ -436,7 +417,7 @@ l2tp_wr_u16(struct l2tp_wr *w, bool mandatory, uint16_t type, uint16_t v)
 {
 	uint8_t b[2];
 
-	wr16(b, v);
+	bytes_wr16(b, v);
 	l2tp_wr_avp(w, mandatory, type, b, 2);
 }
 
@@ -478,9 +459,9 @@ l2tp_wr_result(struct l2tp_wr *w, uint16_t result, uint16_t error,
 
 	if (ml > 128)
 		ml = 128;
-	wr16(b, result);
+	bytes_wr16(b, result);
 	if (error != 0 || ml > 0) {
-		wr16(b + 2, error);
+		bytes_wr16(b + 2, error);
 		if (ml > 0)
 			memcpy(b + 4, msg, ml);
 		n = 4 + ml;
@@ -494,12 +475,12 @@ l2tp_wr_finish(struct l2tp_wr *w, uint16_t tid, uint16_t sid, uint16_t ns,
 {
 	if (w->err || w->len > 0xffff)
 		return 0;
-	wr16(w->buf, L2TP_HDR_T | L2TP_HDR_L | L2TP_HDR_S | L2TP_VERSION);
-	wr16(w->buf + 2, (uint16_t)w->len);
-	wr16(w->buf + 4, tid);
-	wr16(w->buf + 6, sid);
-	wr16(w->buf + 8, ns);
-	wr16(w->buf + 10, nr);
+	bytes_wr16(w->buf, L2TP_HDR_T | L2TP_HDR_L | L2TP_HDR_S | L2TP_VERSION);
+	bytes_wr16(w->buf + 2, (uint16_t)w->len);
+	bytes_wr16(w->buf + 4, tid);
+	bytes_wr16(w->buf + 6, sid);
+	bytes_wr16(w->buf + 8, ns);
+	bytes_wr16(w->buf + 10, nr);
 	return w->len;
 }
 

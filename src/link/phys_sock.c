@@ -269,7 +269,80 @@ phys_sock_listen(struct phys_sock_kind *k, struct link *l, bool listen)
 	return 0;
 }
 
+void *
+phys_sock_state_get(struct link *l, size_t size)
+{
+	struct phys_sock *s = l->dev_state;
+
+	if (s != NULL)
+		return s;
+	s = mem_alloc("phys", size);
+	s->l = l;
+	s->fd = -1;
+	l->dev_state = s;
+	return s;
+}
+
+void
+phys_sock_state_free(struct link *l)
+{
+	struct phys_sock *s = l->dev_state;
+
+	phys_sock_unlisten(s);
+	mem_free(s);
+	l->dev_state = NULL;
+}
+
+bool
+phys_ip_no_peer(const struct link *l, const struct phys_ip_conf *c,
+    const char *tag)
+{
+	if (c->peer_addr.addr.family != AF_UNSPEC &&
+	    !u_addr_empty(&c->peer_addr.addr))
+		return false;
+	log_msg(LG_ERR, "[%s] %sCan't connect without peer specified",
+	    l->name, tag);
+	return true;
+}
+
+bool
+phys_type_in_use(const struct phys_type *type, const struct link *gone)
+{
+	int i;
+
+	for (i = 1; i < g_nlinks; i++)
+		if (g_links[i] != NULL && g_links[i] != gone &&
+		    g_links[i]->type == type)
+			return true;
+	return false;
+}
+
 /* ---- incoming calls ---- */
+
+int
+phys_ip_peer_width(const struct phys_ip_conf *c)
+{
+	return c->peer_addr.addr.family == AF_UNSPEC ? 0 :
+	    c->peer_addr.width;
+}
+
+const struct phys_sock *
+phys_sock_candidate(const struct link *l, const struct phys_type *type,
+    const struct u_addr *a, uint16_t port)
+{
+	const struct phys_ip_conf *c;
+	const struct phys_sock *s;
+
+	if (l == NULL || l->type != type || l->dying)
+		return NULL;
+	s = l->dev_state;
+	c = l->dev_conf;
+	if (s == NULL || !s->want_listen ||
+	    !opt_enabled(&l->conf.options, LINK_OPT_INCOMING) ||
+	    !phys_peer_allowed(&c->peer_addr, c->peer_port, a, port))
+		return NULL;
+	return s;
+}
 
 struct link *
 phys_sock_pick(const struct phys_listener *ls, const struct u_addr *a,
@@ -292,8 +365,7 @@ phys_sock_pick(const struct phys_listener *ls, const struct u_addr *a,
 		    !opt_enabled(&l->conf.options, LINK_OPT_INCOMING) ||
 		    !phys_peer_allowed(&c->peer_addr, c->peer_port, a, port))
 			continue;
-		width = c->peer_addr.addr.family == AF_UNSPEC ? 0 :
-		    c->peer_addr.width;
+		width = phys_ip_peer_width(c);
 		if (width > best_width) {
 			best = l;
 			best_width = width;

@@ -168,6 +168,14 @@ int	phys_sock_listen(struct phys_sock_kind *k, struct link *l,
 	    bool listen);
 /* Schedule the listen sync of kind k (idempotent). */
 void	phys_sock_listen_schedule(struct phys_sock_kind *k);
+/*
+ * l's dev_state, allocated zeroed (size bytes, tag "phys", its socket
+ * unset) on first use.  The state must begin with its struct phys_sock,
+ * as the dev_state of every phys_sock_kind does.  Never NULL.
+ */
+void	*phys_sock_state_get(struct link *l, size_t size);
+/* Detach l's state from its listener and free it (dev_state NULL). */
+void	phys_sock_state_free(struct link *l);
 /* Detach s from its listener, if any (the last user closes it). */
 void	phys_sock_unlisten(struct phys_sock *s);
 
@@ -180,6 +188,26 @@ void	phys_sock_unlisten(struct phys_sock *s);
  */
 struct link *phys_sock_pick(const struct phys_listener *ls,
 	    const struct u_addr *a, uint16_t port);
+/*
+ * The socket state of l when l is a live (not dying) link or template of
+ * type with `incoming` enabled, listening, and a `peer` that admits a
+ * caller at (a, port); NULL otherwise.  For the tunnel types, which add
+ * their own conditions before choosing with phys_ip_peer_width().
+ */
+const struct phys_sock *phys_sock_candidate(const struct link *l,
+	    const struct phys_type *type, const struct u_addr *a,
+	    uint16_t port);
+/* How narrow c's `peer` range is: 0 for none; the wider wins less. */
+int	phys_ip_peer_width(const struct phys_ip_conf *c);
+/*
+ * Whether c has no peer to dial; logs "[<link>] <tag>Can't connect
+ * without peer specified" (tag "" or e.g. "L2TP: ") when so.
+ */
+bool	phys_ip_no_peer(const struct link *l, const struct phys_ip_conf *c,
+	    const char *tag);
+/* Whether a link or template of type other than gone still exists. */
+bool	phys_type_in_use(const struct phys_type *type,
+	    const struct link *gone);
 /*
  * Hand the call from (abuf, port) to template or link t through
  * link_incoming().  Returns the state of the link that takes the call,

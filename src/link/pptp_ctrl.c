@@ -183,15 +183,7 @@ static struct phys_sock_kind pptp_kind = {
 static struct pptp_state *
 pptp_state_get(struct link *l)
 {
-	struct pptp_state *st = l->dev_state;
-
-	if (st != NULL)
-		return st;
-	st = mem_alloc("phys", sizeof(*st));
-	st->sk.l = l;
-	st->sk.fd = -1;
-	l->dev_state = st;
-	return st;
+	return phys_sock_state_get(l, sizeof(struct pptp_state));
 }
 
 static struct phys_sock *
@@ -975,12 +967,8 @@ pptp_open(struct link *l)
 		return 0;
 	st->sk.incoming = false;
 	l->state = PHYS_STATE_CONNECTING;
-	if (c->ip.peer_addr.addr.family == AF_UNSPEC ||
-	    u_addr_empty(&c->ip.peer_addr.addr)) {
-		log_msg(LG_ERR, "[%s] PPTP: Can't connect without peer "
-		    "specified", l->name);
+	if (phys_ip_no_peer(l, &c->ip, "PPTP: "))
 		goto fail;
-	}
 	cc = pptp_cc_reuse(l);
 	if (cc == NULL)
 		cc = pptp_cc_connect(l);
@@ -1057,12 +1045,9 @@ pptp_last_link_check(const struct link *gone)
 {
 	struct pptp_cc *cc;
 	struct pptp_ctrl m;
-	int i;
 
-	for (i = 1; i < g_nlinks; i++)
-		if (g_links[i] != NULL && g_links[i] != gone &&
-		    g_links[i]->type == &phys_pptp)
-			return;
+	if (phys_type_in_use(&phys_pptp, gone))
+		return;
 	memset(&m, 0, sizeof(m));
 	m.type = PPTP_STOPCCRQ;
 	m.reason = PPTP_STOP_LOCAL;
@@ -1084,9 +1069,7 @@ pptp_shutdown(struct link *l)
 		st->ch->l = NULL;
 		pptp_chan_hangup(st->ch, NULL);
 	}
-	phys_sock_unlisten(&st->sk);
-	mem_free(st);
-	l->dev_state = NULL;
+	phys_sock_state_free(l);
 	pptp_last_link_check(l);
 }
 
@@ -1184,20 +1167,15 @@ pptp_pick(const struct pptp_cc *cc, bool free_only)
 
 	for (i = 1; i < g_nlinks; i++) {
 		l = g_links[i];
-		if (l == NULL || l->type != &phys_pptp || l->dying)
+		if (phys_sock_candidate(l, &phys_pptp, &cc->peer_addr,
+		    cc->peer_port) == NULL)
 			continue;
 		st = l->dev_state;
 		c = l->dev_conf;
-		if (st == NULL || !st->sk.want_listen ||
-		    !opt_enabled(&l->conf.options, LINK_OPT_INCOMING) ||
-		    !phys_peer_allowed(&c->ip.peer_addr, c->ip.peer_port,
-		    &cc->peer_addr, cc->peer_port))
-			continue;
 		if (free_only && (st->ch != NULL ||
 		    l->state != PHYS_STATE_DOWN))
 			continue;
-		width = c->ip.peer_addr.addr.family == AF_UNSPEC ? 0 :
-		    c->ip.peer_addr.width;
+		width = phys_ip_peer_width(&c->ip);
 		if (width > best_width) {
 			best = l;
 			best_width = width;

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "../core/bytes.h"
+
 /* One field of a message layout. */
 enum fk { F_U8, F_U16, F_U32, F_STR, F_SKIP, F_END };
 struct field {
@@ -68,35 +70,6 @@ static const struct field *const layouts[PPTP_CTRL_TYPE_MAX + 1] = {
 	[PPTP_CDN] = l_cdn, [PPTP_WEN] = l_wen, [PPTP_SLI] = l_sli,
 };
 
-static uint16_t
-rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static void
-wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-wr32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 size_t
 pptp_ctrl_len(unsigned t)
 {
@@ -117,9 +90,10 @@ pptp_ctrl_need(const uint8_t *p, size_t len)
 
 	if (len < PPTP_CTRL_HLEN)
 		return (int)(PPTP_CTRL_HLEN - len);
-	n = rd16(p);
+	n = bytes_rd16(p);
 	if (n < PPTP_CTRL_HLEN || n > PPTP_CTRL_MAX ||
-	    rd16(p + 2) != PPTP_MSG_CONTROL || rd32(p + 4) != PPTP_MAGIC)
+	    bytes_rd16(p + 2) != PPTP_MSG_CONTROL ||
+	    bytes_rd32(p + 4) != PPTP_MAGIC)
 		return -1;
 	return n > len ? (int)(n - len) : 0;
 }
@@ -135,12 +109,12 @@ pptp_ctrl_parse(const uint8_t *p, size_t len, struct pptp_ctrl *m)
 	memset(m, 0, sizeof(*m));
 	if (len < PPTP_CTRL_HLEN)
 		return PPTP_E_SHORT;
-	n = rd16(p);
-	if (rd16(p + 2) != PPTP_MSG_CONTROL)
+	n = bytes_rd16(p);
+	if (bytes_rd16(p + 2) != PPTP_MSG_CONTROL)
 		return PPTP_E_TYPE;
-	if (rd32(p + 4) != PPTP_MAGIC)
+	if (bytes_rd32(p + 4) != PPTP_MAGIC)
 		return PPTP_E_MAGIC;
-	t = rd16(p + 8);
+	t = bytes_rd16(p + 8);
 	if (t == 0 || t > PPTP_CTRL_TYPE_MAX)
 		return PPTP_E_TYPE;
 	if (n != pptp_ctrl_len(t))
@@ -154,13 +128,13 @@ pptp_ctrl_parse(const uint8_t *p, size_t len, struct pptp_ctrl *m)
 			base[f->off] = p[o];
 			break;
 		case F_U16: {
-			uint16_t v = rd16(p + o);
+			uint16_t v = bytes_rd16(p + o);
 
 			memcpy(base + f->off, &v, 2);
 			break;
 		}
 		case F_U32: {
-			uint32_t v = rd32(p + o);
+			uint32_t v = bytes_rd32(p + o);
 
 			memcpy(base + f->off, &v, 4);
 			break;
@@ -189,10 +163,10 @@ pptp_ctrl_build(const struct pptp_ctrl *m, uint8_t *out, size_t cap)
 	if (n == 0 || cap < n)
 		return 0;
 	memset(out, 0, n);
-	wr16(out, (uint16_t)n);
-	wr16(out + 2, PPTP_MSG_CONTROL);
-	wr32(out + 4, PPTP_MAGIC);
-	wr16(out + 8, m->type);
+	bytes_wr16(out, (uint16_t)n);
+	bytes_wr16(out + 2, PPTP_MSG_CONTROL);
+	bytes_wr32(out + 4, PPTP_MAGIC);
+	bytes_wr16(out + 8, m->type);
 	for (f = layouts[m->type]; f->kind != F_END; o += f->len, f++) {
 		switch (f->kind) {
 		case F_U8:
@@ -202,14 +176,14 @@ pptp_ctrl_build(const struct pptp_ctrl *m, uint8_t *out, size_t cap)
 			uint16_t v;
 
 			memcpy(&v, base + f->off, 2);
-			wr16(out + o, v);
+			bytes_wr16(out + o, v);
 			break;
 		}
 		case F_U32: {
 			uint32_t v;
 
 			memcpy(&v, base + f->off, 4);
-			wr32(out + o, v);
+			bytes_wr32(out + o, v);
 			break;
 		}
 		case F_STR:
@@ -264,22 +238,22 @@ pptp_gre_parse(const uint8_t *p, size_t len, struct pptp_gre *g)
 	if (len < 8)
 		return PPTP_E_SHORT;
 	if ((p[0] & (GRE_C | GRE_R | GRE_K | GRE_SS)) != GRE_K ||
-	    (p[1] & GRE_VER) != 1 || rd16(p + 2) != PPTP_GRE_PROTO)
+	    (p[1] & GRE_VER) != 1 || bytes_rd16(p + 2) != PPTP_GRE_PROTO)
 		return PPTP_E_GRE;
-	g->payload_len = rd16(p + 4);
-	g->call_id = rd16(p + 6);
+	g->payload_len = bytes_rd16(p + 4);
+	g->call_id = bytes_rd16(p + 6);
 	g->has_seq = (p[0] & GRE_S) != 0;
 	g->has_ack = (p[1] & GRE_A) != 0;
 	if (g->has_seq) {
 		if (len < o + 4)
 			return PPTP_E_SHORT;
-		g->seq = rd32(p + o);
+		g->seq = bytes_rd32(p + o);
 		o += 4;
 	}
 	if (g->has_ack) {
 		if (len < o + 4)
 			return PPTP_E_SHORT;
-		g->ack = rd32(p + o);
+		g->ack = bytes_rd32(p + o);
 		o += 4;
 	}
 	/* a payload without a sequence number is not allowed */
@@ -298,15 +272,15 @@ pptp_gre_build(const struct pptp_gre *g, uint8_t *out)
 
 	out[0] = (uint8_t)(GRE_K | (g->has_seq ? GRE_S : 0));
 	out[1] = (uint8_t)((g->has_ack ? GRE_A : 0) | 1);
-	wr16(out + 2, PPTP_GRE_PROTO);
-	wr16(out + 4, g->payload_len);
-	wr16(out + 6, g->call_id);
+	bytes_wr16(out + 2, PPTP_GRE_PROTO);
+	bytes_wr16(out + 4, g->payload_len);
+	bytes_wr16(out + 6, g->call_id);
 	if (g->has_seq) {
-		wr32(out + o, g->seq);
+		bytes_wr32(out + o, g->seq);
 		o += 4;
 	}
 	if (g->has_ack) {
-		wr32(out + o, g->ack);
+		bytes_wr32(out + o, g->ack);
 		o += 4;
 	}
 	return o;

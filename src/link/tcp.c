@@ -630,9 +630,7 @@ tcp_shutdown(struct link *l)
 		return;
 	tcp_sock_close(st);
 	timer_stop(&st->fail_timer);
-	phys_sock_unlisten(&st->sk);
-	mem_free(st);
-	l->dev_state = NULL;
+	phys_sock_state_free(l);
 }
 
 /* ---- views ---- */

@@ -530,9 +530,7 @@ udp_shutdown(struct link *l)
 		return;
 	udp_sock_close(st);
 	timer_stop(&st->report_timer);
-	phys_sock_unlisten(&st->sk);
-	mem_free(st);
-	l->dev_state = NULL;
+	phys_sock_state_free(l);
 }
 
 /* ---- views ---- */

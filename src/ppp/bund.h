@@ -156,6 +156,11 @@ void	bund_input(struct link *l, uint16_t proto, struct mbuf *m);
  */
 int	bund_xmit(struct bund *b, uint16_t proto, struct mbuf *m);
 /*
+ * The fsm_output_fn of the bundle-level automatons (owner: the bundle):
+ * a copy of pkt under f's protocol number through bund_xmit().
+ */
+int	bund_fsm_output(struct fsm *f, const uint8_t *pkt, size_t len);
+/*
  * An IP or IPv6 packet from the host (read from the bundle's interface by
  * the data plane) to send to the peer.  Consumes m.
  */

@@ -442,6 +442,12 @@ bund_xmit(struct bund *b, uint16_t proto, struct mbuf *m)
 	return link_xmit(l, proto, m);
 }
 
+int
+bund_fsm_output(struct fsm *f, const uint8_t *pkt, size_t len)
+{
+	return bund_xmit(f->owner, f->type->proto, mb_copy(pkt, len));
+}
+
 /* Hand an IP/IPv6 datagram to the host through the data plane. */
 static void
 bund_deliver(struct bund *b, struct mbuf *m)

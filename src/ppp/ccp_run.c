@@ -347,12 +347,8 @@ ccp_decode_config(struct fsm *f, const uint8_t *opts, size_t len,
 		st->peer_type = 0;
 	}
 	while (len > 0) {
-		if (len < 2 || opts[1] < 2 || opts[1] > len) {
-			log_msg(LG_CCP, "[%s]   bogus option, %zu bytes ignored",
-			    bname, len);
-			f->rx_bad++;
+		if (fsm_opt_bogus(f, opts, len))
 			return;
-		}
 		type = opts[0];
 		olen = opts[1];
 		log_msg(LG_CCP, "[%s]   %s", bname, type == CCP_TY_MPPC ?
@@ -649,12 +645,6 @@ const struct fsm_type ccp_fsm_type = {
 
 /* ---- bundle interface ---- */
 
-static int
-ccp_fsm_output(struct fsm *f, const uint8_t *pkt, size_t len)
-{
-	return bund_xmit(f->owner, PROTO_CCP, mb_copy(pkt, len));
-}
-
 void
 ccp_init(struct bund *b)
 {
@@ -666,7 +656,7 @@ ccp_init(struct bund *b)
 	st->bund = b;
 	b->ccp = st;
 	timer_init(&st->crypt_timer, "CCP crypt-reqd", 0, ccp_crypt_close, b);
-	fsm_init(&st->fsm, &ccp_fsm_type, b, b->name, ccp_fsm_output,
+	fsm_init(&st->fsm, &ccp_fsm_type, b, b->name, bund_fsm_output,
 	    b->conf.fsm_timeout);
 	ccp_sync(b);
 }

@@ -17,19 +17,9 @@
 
 #include <string.h>
 
-#define DEFLATE_PLAIN_MAX	8192
+#include "proto.h"
 
-static size_t
-deflate_put_proto(uint8_t *p, uint16_t proto)
-{
-	if (proto < 0x100 && (proto & 1)) {
-		p[0] = (uint8_t)proto;
-		return 1;
-	}
-	p[0] = (uint8_t)(proto >> 8);
-	p[1] = (uint8_t)proto;
-	return 2;
-}
+#define DEFLATE_PLAIN_MAX	8192
 
 int
 deflate_dir_init(struct deflate_dir *d, int wbits, bool tx)
@@ -85,7 +75,7 @@ deflate_encode(struct deflate_dir *d, uint16_t proto, const uint8_t *data,
 
 	if (!d->ready || len + 2 > sizeof(plain))
 		return -1;
-	plen = deflate_put_proto(plain, proto);
+	plen = proto_field_put(plain, proto);
 	memcpy(plain + plen, data, len);
 	plen += len;
 	d->z.next_in = plain;
@@ -166,13 +156,8 @@ deflate_decode(struct deflate_dir *d, const uint8_t *in, size_t len,
 	if (n < 1)
 		goto reset;
 	d->seq++;
-	if (plain[0] & 1) {
-		*proto = plain[0];
-		hl = 1;
-	} else if (n >= 2 && (plain[1] & 1)) {
-		*proto = (uint16_t)(plain[0] << 8 | plain[1]);
-		hl = 2;
-	} else
+	hl = proto_field_get(plain, (size_t)n, proto);
+	if (hl == 0)
 		goto reset;
 	if ((size_t)n - hl > outmax)
 		goto reset;
@@ -199,7 +184,7 @@ deflate_incomp(struct deflate_dir *d, uint16_t proto, const uint8_t *data,
 	if (!d->ready || len + 2 > DEFLATE_PLAIN_MAX)
 		return -1;
 	/* a non-final stored block: 3 header bits 000, aligned, LEN, NLEN */
-	plen = deflate_put_proto(blk + 5, proto);
+	plen = proto_field_put(blk + 5, proto);
 	memcpy(blk + 5 + plen, data, len);
 	plen += len;
 	blk[0] = 0x00;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../auth/msoft.h"
+#include "proto.h"
 
 #define DESE_MAX	8192
 
@@ -96,14 +97,7 @@ dese_encode(struct dese_dir *d, uint16_t proto, const uint8_t *data,
 
 	if (d->ctx == NULL || len + 2 + 8 > DESE_MAX)
 		return -1;
-	if (proto < 0x100 && (proto & 1)) {
-		plain[0] = (uint8_t)proto;
-		plen = 1;
-	} else {
-		plain[0] = (uint8_t)(proto >> 8);
-		plain[1] = (uint8_t)proto;
-		plen = 2;
-	}
+	plen = proto_field_put(plain, proto);
 	memcpy(plain + plen, data, len);
 	plen += len;
 	pad = 8 - plen % 8;		/* 1..8: always self-describing */
@@ -150,13 +144,8 @@ dese_decode(struct dese_dir *d, const uint8_t *in, size_t len,
 				clen -= pad;
 		}
 	}
-	if (plain[0] & 1) {
-		*proto = plain[0];
-		hl = 1;
-	} else if (clen >= 2 && (plain[1] & 1)) {
-		*proto = (uint16_t)(plain[0] << 8 | plain[1]);
-		hl = 2;
-	} else
+	hl = proto_field_get(plain, clen, proto);
+	if (hl == 0)
 		goto bad;
 	if (clen - hl > outmax)
 		goto bad;

@@ -119,12 +119,8 @@ ecp_decode_config(struct fsm *f, const uint8_t *opts, size_t len,
 		st->peer_type = 0;
 	}
 	while (len > 0) {
-		if (len < 2 || opts[1] < 2 || opts[1] > len) {
-			log_msg(LG_ECP, "[%s]   bogus option, %zu bytes ignored",
-			    bname, len);
-			f->rx_bad++;
+		if (fsm_opt_bogus(f, opts, len))
 			return;
-		}
 		type = opts[0];
 		olen = opts[1];
 		log_msg(LG_ECP, "[%s]   %s", bname, type == DESE_TY_BIS ?
@@ -273,12 +269,6 @@ const struct fsm_type ecp_fsm_type = {
 
 /* ---- bundle interface ---- */
 
-static int
-ecp_fsm_output(struct fsm *f, const uint8_t *pkt, size_t len)
-{
-	return bund_xmit(f->owner, PROTO_ECP, mb_copy(pkt, len));
-}
-
 void
 ecp_init(struct bund *b)
 {
@@ -289,7 +279,7 @@ ecp_init(struct bund *b)
 	st = mem_alloc("ecp", sizeof(*st));
 	st->bund = b;
 	b->ecp = st;
-	fsm_init(&st->fsm, &ecp_fsm_type, b, b->name, ecp_fsm_output,
+	fsm_init(&st->fsm, &ecp_fsm_type, b, b->name, bund_fsm_output,
 	    b->conf.fsm_timeout);
 	ecp_sync(b);
 }

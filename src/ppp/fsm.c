@@ -234,6 +234,17 @@ fsm_opts_valid(const uint8_t *opts, size_t len)
 	return rc == 0;
 }
 
+bool
+fsm_opt_bogus(struct fsm *f, const uint8_t *opts, size_t len)
+{
+	if (len >= 2 && opts[1] >= 2 && opts[1] <= len)
+		return false;
+	log_msg(f->type->log, "[%s]   bogus option, %zu bytes ignored",
+	    f->owner_name, len);
+	f->rx_bad++;
+	return true;
+}
+
 static void
 fsm_list_add(uint8_t *list, size_t *used, const uint8_t *opt, size_t len)
 {

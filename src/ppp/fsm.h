@@ -121,6 +121,14 @@ bool	fsm_opts_valid(const uint8_t *opts, size_t len);
 
 struct fsm;
 
+/*
+ * For decode_config loops: whether the option at opts (len bytes left)
+ * is truncated (length < 2 or past the end), making the rest junk; if so
+ * logged "[<owner>]   bogus option, <len> bytes ignored" at f's log class
+ * and counted in f->rx_bad.
+ */
+bool	fsm_opt_bogus(struct fsm *f, const uint8_t *opts, size_t len);
+
 struct fsm_type {
 	const char	*name;		/* "LCP", "IPCP", ... */
 	uint16_t	 proto;		/* PPP protocol number */

@@ -545,11 +545,8 @@ ipcp_decode_config(struct fsm *f, const uint8_t *opts, size_t len,
 	if (mode == FSM_MODE_REQ && d == NULL)
 		return;
 	while (len > 0) {
-		if (len < 2 || opts[1] < 2 || opts[1] > len) {
+		if (fsm_opt_bogus(f, opts, len)) {
 			/* Truncated option: the rest of the packet is junk. */
-			log_msg(LG_IPCP, "[%s]   bogus option, %zu bytes "
-			    "ignored", bname, len);
-			f->rx_bad++;
 			return;
 		}
 		type = opts[0];
@@ -679,15 +676,6 @@ const struct fsm_type ipcp_fsm_type = {
 
 /* ---- bundle interface ---- */
 
-/* The automaton's output hook: one IPCP packet to the bundle's link. */
-static int
-ipcp_output(struct fsm *f, const uint8_t *pkt, size_t len)
-{
-	struct bund *b = f->owner;
-
-	return bund_xmit(b, PROTO_IPCP, mb_copy(pkt, len));
-}
-
 void
 ipcp_init(struct bund *b)
 {
@@ -698,7 +686,7 @@ ipcp_init(struct bund *b)
 	st = mem_alloc("ipcp", sizeof(*st));
 	st->bund = b;
 	b->ipcp = st;
-	fsm_init(&st->fsm, &ipcp_fsm_type, b, b->name, ipcp_output,
+	fsm_init(&st->fsm, &ipcp_fsm_type, b, b->name, bund_fsm_output,
 	    b->conf.fsm_timeout);
 	ipcp_sync(b);
 }

@@ -211,12 +211,8 @@ ipv6cp_decode_config(struct fsm *f, const uint8_t *opts, size_t len,
 	if (mode == FSM_MODE_REQ && d == NULL)
 		return;
 	while (len > 0) {
-		if (len < 2 || opts[1] < 2 || opts[1] > len) {
-			log_msg(LG_IPV6CP, "[%s]   bogus option, %zu bytes "
-			    "ignored", bname, len);
-			f->rx_bad++;
+		if (fsm_opt_bogus(f, opts, len))
 			return;
-		}
 		type = opts[0];
 		olen = opts[1];
 		if (type == IPV6CP_TY_INTIDENT && olen == 10)
@@ -312,12 +308,6 @@ const struct fsm_type ipv6cp_fsm_type = {
 
 /* ---- bundle interface ---- */
 
-static int
-ipv6cp_output(struct fsm *f, const uint8_t *pkt, size_t len)
-{
-	return bund_xmit(f->owner, PROTO_IPV6CP, mb_copy(pkt, len));
-}
-
 void
 ipv6cp_init(struct bund *b)
 {
@@ -330,7 +320,7 @@ ipv6cp_init(struct bund *b)
 	if (ipv6cp_eui64(st->my_id) < 0)
 		ipv6cp_random_id(st->my_id, NULL);
 	b->ipv6cp = st;
-	fsm_init(&st->fsm, &ipv6cp_fsm_type, b, b->name, ipv6cp_output,
+	fsm_init(&st->fsm, &ipv6cp_fsm_type, b, b->name, bund_fsm_output,
 	    b->conf.fsm_timeout);
 	ipv6cp_sync(b);
 }

@@ -662,6 +662,7 @@ link_phys_input(struct link *l, struct mbuf *m)
 	struct lcp *lcp = &l->lcp;
 	const uint8_t *p;
 	uint16_t proto;
+	size_t hl;
 	char cap[64];
 
 	if (l->dying || l->state != PHYS_STATE_UP) {
@@ -681,13 +682,8 @@ link_phys_input(struct link *l, struct mbuf *m)
 		mb_trim_head(m, 2);
 		p = m->data;
 	}
-	if (m->len >= 1 && (p[0] & 1) != 0) {
-		proto = p[0];
-		mb_trim_head(m, 1);
-	} else if (m->len >= 2 && (p[1] & 1) != 0) {
-		proto = (uint16_t)(p[0] << 8 | p[1]);
-		mb_trim_head(m, 2);
-	} else {
+	hl = proto_field_get(p, m->len, &proto);
+	if (hl == 0) {
 		/* too short, or a protocol field that is not odd */
 		lcp->rx_runts++;
 		log_msg(LG_LINK, "[%s] Link: bad frame of %zu bytes dropped",
@@ -695,6 +691,7 @@ link_phys_input(struct link *l, struct mbuf *m)
 		mb_free(m);
 		return;
 	}
+	mb_trim_head(m, hl);
 	if (log_on(LG_FRAME)) {
 		snprintf(cap, sizeof(cap), "[%s] rec'd frame from link "
 		    "proto=0x%04x", l->name, proto);

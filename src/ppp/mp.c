@@ -541,17 +541,14 @@ mp_bund_deliver(void *arg, int slot, struct mbuf *m)
 	struct link *l = mp_bund_some_link(b, slot);
 	const uint8_t *p = m->data;
 	uint16_t proto;
+	size_t hl;
 
 	if (l == NULL)
 		goto drop;
-	if (m->len >= 1 && (p[0] & 1) != 0) {
-		proto = p[0];
-		mb_trim_head(m, 1);
-	} else if (m->len >= 2 && (p[1] & 1) != 0) {
-		proto = (uint16_t)(p[0] << 8 | p[1]);
-		mb_trim_head(m, 2);
-	} else
+	hl = proto_field_get(p, m->len, &proto);
+	if (hl == 0)
 		goto drop;
+	mb_trim_head(m, hl);
 	if (proto == PROTO_MP)
 		goto drop;		/* MP inside MP */
 	bund_input(l, proto, m);

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "../auth/msoft.h"
+#include "proto.h"
 
 /* ---- RC4 ---- */
 
@@ -146,19 +147,6 @@ mppe_tx_reset(struct mppe_dir *d)
 	d->st.resets++;
 }
 
-/* Protocol field, 1 byte when PFC-compressible (RFC 1661 6.5). */
-static size_t
-mppe_put_proto(uint8_t *p, uint16_t proto)
-{
-	if (proto < 0x100 && (proto & 1)) {
-		p[0] = (uint8_t)proto;
-		return 1;
-	}
-	p[0] = (uint8_t)(proto >> 8);
-	p[1] = (uint8_t)proto;
-	return 2;
-}
-
 int
 mppe_encode(struct mppe_dir *d, uint16_t proto, const uint8_t *data,
     size_t len, uint8_t *out, size_t outmax)
@@ -184,7 +172,7 @@ mppe_encode(struct mppe_dir *d, uint16_t proto, const uint8_t *data,
 	if (d->compress && len + 2 <= sizeof(plain)) {
 		if (flags & MPPE_HDR_FLUSHED)
 			mppc_comp_reset(&d->mppc.c);
-		plen = mppe_put_proto(plain, proto);
+		plen = proto_field_put(plain, proto);
 		memcpy(plain + plen, data, len);
 		plen += len;
 		n = mppc_compress(&d->mppc.c, plain, plen, out + MPPE_OVHD,
@@ -198,7 +186,7 @@ mppe_encode(struct mppe_dir *d, uint16_t proto, const uint8_t *data,
 		} else
 			d->st.comp_frames++;
 	} else {
-		n = mppe_put_proto(out + MPPE_OVHD, proto);
+		n = proto_field_put(out + MPPE_OVHD, proto);
 		memcpy(out + MPPE_OVHD + n, data, len);
 		n += len;
 		if (d->compress) {
@@ -313,13 +301,8 @@ mppe_decode(struct mppe_dir *d, const uint8_t *in, size_t len,
 		p = plain;
 		plen = (size_t)n;
 	}
-	if (plen >= 1 && (p[0] & 1)) {
-		*proto = p[0];
-		hl = 1;
-	} else if (plen >= 2 && (p[1] & 1)) {
-		*proto = (uint16_t)(p[0] << 8 | p[1]);
-		hl = 2;
-	} else
+	hl = proto_field_get(p, plen, proto);
+	if (hl == 0)
 		goto undecodable;
 	if (plen - hl > outmax)
 		goto undecodable;

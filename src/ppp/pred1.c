@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../link/hdlc.h"
+#include "proto.h"
 
 #define PRED1_HASH(h, c)	((uint16_t)(((h) << 4) ^ (c)))
 
@@ -89,14 +90,7 @@ pred1_encode(struct pred1_dir *d, uint16_t proto, const uint8_t *data,
 
 	if (len + 2 > PRED1_MAX)
 		return -1;
-	if (proto < 0x100 && (proto & 1)) {
-		plain[0] = (uint8_t)proto;
-		plen = 1;
-	} else {
-		plain[0] = (uint8_t)(proto >> 8);
-		plain[1] = (uint8_t)proto;
-		plen = 2;
-	}
+	plen = proto_field_put(plain, proto);
 	memcpy(plain + plen, data, len);
 	plen += len;
 	n = pred1_compress(d, plain, plen, comp);
@@ -151,13 +145,8 @@ pred1_decode(struct pred1_dir *d, const uint8_t *in, size_t len,
 	fcs = (uint16_t)~hdlc_fcs16(0xffff, plain, plen);
 	if (in[len - 2] != (uint8_t)fcs || in[len - 1] != (uint8_t)(fcs >> 8))
 		goto reset;
-	if (plain[0] & 1) {
-		*proto = plain[0];
-		hl = 1;
-	} else if (plen >= 2 && (plain[1] & 1)) {
-		*proto = (uint16_t)(plain[0] << 8 | plain[1]);
-		hl = 2;
-	} else
+	hl = proto_field_get(plain, plen, proto);
+	if (hl == 0)
 		goto reset;
 	if (plen - hl > outmax)
 		goto reset;

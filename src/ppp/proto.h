@@ -71,4 +71,39 @@ typedef void proto_reject_fn(struct link *l, uint16_t proto);
 void	proto_set_reject_hook(proto_reject_fn *fn);
 void	proto_rejected(struct link *l, uint16_t proto);
 
+/*
+ * The protocol field of proto at p (room for 2 bytes), 1 byte when
+ * PFC-compressible (RFC 1661 6.5): returns its length.  Pure.
+ */
+static inline size_t
+proto_field_put(uint8_t *p, uint16_t proto)
+{
+	if (proto < 0x100 && (proto & 1)) {
+		p[0] = (uint8_t)proto;
+		return 1;
+	}
+	p[0] = (uint8_t)(proto >> 8);
+	p[1] = (uint8_t)proto;
+	return 2;
+}
+
+/*
+ * The protocol field at the start of p (len bytes), compressed or not:
+ * its length (1 or 2) with *proto set, or 0 when p is too short or the
+ * field does not end in an odd byte (RFC 1661 2).  Pure.
+ */
+static inline size_t
+proto_field_get(const uint8_t *p, size_t len, uint16_t *proto)
+{
+	if (len >= 1 && (p[0] & 1)) {
+		*proto = p[0];
+		return 1;
+	}
+	if (len >= 2 && (p[1] & 1)) {
+		*proto = (uint16_t)(p[0] << 8 | p[1]);
+		return 2;
+	}
+	return 0;
+}
+
 #endif /* MPD_PPP_PROTO_H */

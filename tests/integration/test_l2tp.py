@@ -28,25 +28,24 @@ decodes them as L2TP (`-d udp.port==PORT,l2tp`) and no frame may be
 malformed or carry an expert error.
 """
 
-import os
 import random
 import re
 import select
 import socket
 import struct
-import subprocess
 import threading
 import time
 
-from conftest import IO_TIMEOUT, SLOWDOWN, startup_conf, wait_for
+from conftest import IO_TIMEOUT, SLOWDOWN, wait_for
 from ppp_lab import (BAD_IP, CLI_IP, CLI_NAME, CLI_PASS, SRV_IP, SRV_TUN,
-                     SESSION_TIMEOUT, Capture, Config, auth_link_lines,
+                     SESSION_TIMEOUT, Capture, Config,
                      ipcp_opened, ns_socket, ping, tcp_transfer, tun_addrs,
                      ppp_lab)  # noqa: F401 (fixture)
+from tunnel_lab import (TunnelCapture, multi_client_conf, show_tunnels,
+                        start_on_default_port, wait_bundle_up)
 
 MB = 1 << 20
 TYPE = "l2tp"
-ERROR_SEVERITY = 8388608            # PI_ERROR
 
 # --------------------------------------------------------------------------
 # configurations
@@ -71,24 +70,10 @@ def l2tp_cfg(auth="chap-md5", secret=None, client_secret=None, hidden=False,
     return cfg
 
 
-def multi_client_conf(cfg, n, auth="chap-md5", peer=None, extra=()):
+def l2tp_client_conf(cfg, n, auth="chap-md5", peer=None, extra=()):
     """n static l2tp links on the LAC, each with its own bundle."""
-    peer = peer or (SRV_IP, cfg.port)
-    lines = ["client:"]
-    for i in range(n):
-        lines += ["create bundle static B%d" % i,
-                  "set ipcp ranges 0.0.0.0/0 0.0.0.0/0",
-                  "create link static L%d l2tp" % i,
-                  "set link action bundle B%d" % i]
-        lines += auth_link_lines(auth, "peer")
-        lines += ["set auth authname %s" % CLI_NAME,
-                  "set auth password %s" % CLI_PASS,
-                  "set l2tp self %s" % CLI_IP,
-                  "set l2tp peer %s %d" % peer,
-                  "set l2tp hostname lac-test"]
-        lines += list(extra)
-        lines.append("open")
-    return startup_conf(web=True) + "\n\t".join(lines) + "\n"
+    return multi_client_conf("l2tp", n, auth, peer or (SRV_IP, cfg.port),
+                             ["set l2tp hostname lac-test"] + list(extra))
 
 
 def start_pair(lab, cfg, nlinks=None, peer=None, client_extra=()):
@@ -97,43 +82,17 @@ def start_pair(lab, cfg, nlinks=None, peer=None, client_extra=()):
         cli = lab.start_client(cfg)
     else:
         cli = lab.daemon(lab.ns_b, "client",
-                         multi_client_conf(cfg, nlinks, cfg.auth, peer,
+                         l2tp_client_conf(cfg, nlinks, cfg.auth, peer,
                                            list(cfg.client_extra) +
                                            list(client_extra)),
                          cfg.client_secret(), "client").start()
     return srv, cli
 
 
-def log_tail(mpd, n=5000):
-    """The daemon's log without the console chatter of the polling."""
-    return "\n".join(x for x in mpd.log_text().splitlines()
-                     if "CONSOLE" not in x)[-n:]
-
-
-def wait_bundle_up(cli, bundle, others=(), timeout=SESSION_TIMEOUT):
-    def check():
-        for d in (cli,) + tuple(others):
-            if d.exited():
-                raise AssertionError("mpd5 in %s exited" % d.ns)
-        return ipcp_opened(cli, bundle)
-    try:
-        wait_for(check, timeout, "bundle %s IPCP [Opened]" % bundle,
-                 interval=0.1)
-    except AssertionError as e:
-        raise AssertionError("%s\n---- client log ----\n%s\n%s" % (
-            e, log_tail(cli), "\n".join(
-                "---- log in %s ----\n%s" % (o.ns, log_tail(o))
-                for o in others)))
-
-
 def tunnels(mpd):
     """`show l2tp` rows: [(self, sport, peer, pport, state, calls)]."""
-    out = mpd.show("l2tp")
-    assert out.startswith("Active L2TP tunnels:\r\n"), out
-    return [(m.group(1), int(m.group(2)), m.group(3), int(m.group(4)),
-             m.group(5), int(m.group(6)))
-            for m in re.finditer(r"0x[0-9a-f]+\t (\S+) (\d+) <=> (\S+) (\d+)"
-                                 r"\t(\S+) (\d+) calls\r\n", out)]
+    return show_tunnels(mpd, "l2tp", r"0x[0-9a-f]+\t (\S+) (\d+) <=> "
+                        r"(\S+) (\d+)\t(\S+) (\d+) calls\r\n")
 
 
 def established(mpd):
@@ -151,58 +110,20 @@ L2TP_FIELDS = ["frame.number", "ip.src", "l2tp.type", "l2tp.length_bit",
                "_ws.expert.message", "_ws.col.Protocol", "_ws.col.Info"]
 
 
-class L2tpCapture:
+class L2tpCapture(TunnelCapture):
+    FIELDS = L2TP_FIELDS
+    EMPTY = "no L2TP datagrams captured"
+
     def __init__(self, lab, port, name="l2tp"):
-        self.port = port
-        self.path = os.path.join(lab.workdir, name + ".pcap")
         # full-size PPP frames make fragmented datagrams: keep the
         # non-first fragments too, tshark reassembles them
-        self.cap = Capture(lab, lab.ns_a, "vA",
-                           "(udp port %d) or (ip[6:2] & 0x1fff != 0)" % port,
-                           self.path)
-        self.rows = None
+        super().__init__(lab, port, name,
+                         "(udp port %d) or (ip[6:2] & 0x1fff != 0)" % port,
+                         "udp.port==%d,l2tp" % port)
 
-    def stop(self):
-        self.cap.stop()
-        args = ["tshark", "-n", "-r", self.path,
-                "-d", "udp.port==%d,l2tp" % self.port,
-                # the sender's own veth: outer UDP checksums are offloaded
-                "-o", "ip.check_checksum:TRUE",
-                "-T", "fields", "-E", "separator=\x01",
-                "-E", "occurrence=a", "-E", "aggregator=\x02"]
-        for f in L2TP_FIELDS:
-            args += ["-e", f]
-        p = subprocess.run(args, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=300)
-        assert p.returncode == 0, p.stderr.decode()
-        self.rows = []
-        for line in p.stdout.decode("utf-8", "replace").splitlines():
-            parts = line.split("\x01")
-            if len(parts) == len(L2TP_FIELDS):
-                self.rows.append({k: (v.split("\x02") if v else [])
-                                  for k, v in zip(L2TP_FIELDS, parts)})
-        return self.rows
-
-    def check(self, only_from=None):
-        if self.rows is None:
-            self.stop()
-        assert self.rows, "no L2TP datagrams captured"
-        bad = []
-        for r in self.rows:
-            if only_from and only_from not in r["ip.src"]:
-                continue
-            if "Fragmented IP protocol" in " ".join(r["_ws.col.Info"]):
-                continue            # reassembled in a later frame
-            sev = [int(x) for x in r["_ws.expert.severity"] if x.isdigit()]
-            if r["_ws.malformed"] or any(x >= ERROR_SEVERITY for x in sev) \
-                    or "L2TP" not in "".join(r["_ws.col.Protocol"] +
-                                             r["_ws.col.Info"]) and \
-                    not r["l2tp.type"]:
-                bad.append("frame %s: %s %s: %s" % (
-                    r["frame.number"], r["_ws.col.Protocol"],
-                    r["_ws.col.Info"], r["_ws.expert.message"]))
-        assert not bad, "tshark: malformed frames:\n" + "\n".join(bad[:30])
-        return self.rows
+    def frame_ok(self, r):
+        return "L2TP" in "".join(r["_ws.col.Protocol"] +
+                                 r["_ws.col.Info"]) or bool(r["l2tp.type"])
 
     def messages(self):
         """Control message names in capture order (from the Info column)."""
@@ -637,18 +558,7 @@ def test_l2tp_bad_input(ppp_lab):
 
 def test_l2tp_default_port(ppp_lab):
     """No ports configured: the LNS listens on 1701, the LAC calls it."""
-    cfg = l2tp_cfg()
-    cfg.port = 1701
-    srv = ppp_lab.daemon(ppp_lab.ns_a, "server",
-                         cfg.server_conf().replace(
-                             "set l2tp self %s 1701" % SRV_IP,
-                             "set l2tp self %s" % SRV_IP),
-                         cfg.server_secret(), "server").start()
-    cli = ppp_lab.daemon(ppp_lab.ns_b, "client",
-                         cfg.client_conf().replace(
-                             "set l2tp peer %s 1701" % SRV_IP,
-                             "set l2tp peer %s" % SRV_IP),
-                         cfg.client_secret(), "client").start()
+    srv, cli = start_on_default_port(ppp_lab, l2tp_cfg(), "l2tp", 1701)
     wait_bundle_up(cli, "B", others=(srv,))
     assert established(srv)[0][:2] == (SRV_IP, 1701)
     ping(ppp_lab.ns_b, SRV_TUN)

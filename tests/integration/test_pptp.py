@@ -32,18 +32,18 @@ import random
 import re
 import socket
 import struct
-import subprocess
 import threading
 
-from conftest import IO_TIMEOUT, SLOWDOWN, in_netns, startup_conf, wait_for
+from conftest import IO_TIMEOUT, SLOWDOWN, in_netns, wait_for
 from ppp_lab import (BAD_IP, CLI_IP, CLI_NAME, CLI_PASS, SRV_IP, SRV_TUN,
-                     SESSION_TIMEOUT, Capture, Config, auth_link_lines,
+                     SESSION_TIMEOUT, Capture, Config,
                      ipcp_opened, ns_socket, ping, tcp_transfer, tun_addrs,
                      ppp_lab)  # noqa: F401 (fixture)
+from tunnel_lab import (TunnelCapture, multi_client_conf, show_tunnels,
+                        start_on_default_port, wait_bundle_up)
 
 MB = 1 << 20
 TYPE = "pptp"
-ERROR_SEVERITY = 8388608            # PI_ERROR
 
 
 def pptp_cfg(auth="chap-md5", server_extra=(), client_extra=(), **kw):
@@ -52,51 +52,13 @@ def pptp_cfg(auth="chap-md5", server_extra=(), client_extra=(), **kw):
                   client_extra=list(client_extra), **kw)
 
 
-def multi_client_conf(cfg, n, extra=()):
-    lines = ["client:"]
-    for i in range(n):
-        lines += ["create bundle static B%d" % i,
-                  "set ipcp ranges 0.0.0.0/0 0.0.0.0/0",
-                  "create link static L%d pptp" % i,
-                  "set link action bundle B%d" % i]
-        lines += auth_link_lines(cfg.auth, "peer")
-        lines += ["set auth authname %s" % CLI_NAME,
-                  "set auth password %s" % CLI_PASS,
-                  "set pptp self %s" % CLI_IP,
-                  "set pptp peer %s %d" % (SRV_IP, cfg.port)]
-        lines += list(extra)
-        lines.append("open")
-    return startup_conf(web=True) + "\n\t".join(lines) + "\n"
-
-
-def log_tail(mpd, n=5000):
-    return "\n".join(x for x in mpd.log_text().splitlines()
-                     if "CONSOLE" not in x)[-n:]
-
-
-def wait_bundle_up(cli, bundle, others=(), timeout=SESSION_TIMEOUT):
-    def check():
-        for d in (cli,) + tuple(others):
-            if d.exited():
-                raise AssertionError("mpd5 in %s exited" % d.ns)
-        return ipcp_opened(cli, bundle)
-    try:
-        wait_for(check, timeout, "bundle %s IPCP [Opened]" % bundle,
-                 interval=0.1)
-    except AssertionError as e:
-        raise AssertionError("%s\n---- client log ----\n%s\n%s" % (
-            e, log_tail(cli), "\n".join(
-                "---- log in %s ----\n%s" % (o.ns, log_tail(o))
-                for o in others)))
+def pptp_client_conf(cfg, n, extra=()):
+    return multi_client_conf("pptp", n, cfg.auth, (SRV_IP, cfg.port), extra)
 
 
 def tunnels(mpd):
-    out = mpd.show("pptp")
-    assert out.startswith("Active PPTP tunnels:\r\n"), out
-    return [(m.group(1), int(m.group(2)), m.group(3), int(m.group(4)),
-             m.group(5), int(m.group(6)))
-            for m in re.finditer(r"pptp\d+\t (\S+) (\d+) <=> (\S+) (\d+)\t"
-                                 r"(\S+)\t(\d+) calls\r\n", out)]
+    return show_tunnels(mpd, "pptp", r"pptp\d+\t (\S+) (\d+) <=> "
+                        r"(\S+) (\d+)\t(\S+)\t(\d+) calls\r\n")
 
 
 def established(mpd):
@@ -109,54 +71,14 @@ FIELDS = ["frame.number", "ip.src", "pptp.control_message_type", "gre.key.call_i
           "_ws.col.Protocol", "_ws.col.Info"]
 
 
-class PptpCapture:
+class PptpCapture(TunnelCapture):
+    FIELDS = FIELDS
+
     def __init__(self, lab, port, name="pptp"):
-        self.port = port
-        self.path = os.path.join(lab.workdir, name + ".pcap")
-        self.cap = Capture(lab, lab.ns_a, "vA",
-                           "(tcp port %d) or ip proto 47 or "
-                           "(ip[6:2] & 0x1fff != 0)" % port, self.path)
-        self.rows = None
-
-    def stop(self):
-        self.cap.stop()
-        args = ["tshark", "-n", "-r", self.path,
-                "-d", "tcp.port==%d,pptp" % self.port,
-                "-o", "ip.check_checksum:TRUE",
-                "-T", "fields", "-E", "separator=\x01",
-                "-E", "occurrence=a", "-E", "aggregator=\x02"]
-        for f in FIELDS:
-            args += ["-e", f]
-        p = subprocess.run(args, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=300)
-        assert p.returncode == 0, p.stderr.decode()
-        self.rows = []
-        for line in p.stdout.decode("utf-8", "replace").splitlines():
-            parts = line.split("\x01")
-            if len(parts) == len(FIELDS):
-                self.rows.append({k: (v.split("\x02") if v else [])
-                                  for k, v in zip(FIELDS, parts)})
-        return self.rows
-
-    def check(self, only_from=None):
-        if self.rows is None:
-            self.stop()
-        assert self.rows, "nothing captured"
-        bad = []
-        for r in self.rows:
-            if only_from and only_from not in r["ip.src"]:
-                continue
-            info = " ".join(r["_ws.col.Info"])
-            if "Fragmented IP protocol" in info:
-                continue
-            sev = [int(x) for x in r["_ws.expert.severity"] if x.isdigit()]
-            # TCP analysis notes (window updates, dup acks) are not errors
-            if r["_ws.malformed"] or any(x >= ERROR_SEVERITY for x in sev):
-                bad.append("frame %s: %s %s: %s" % (
-                    r["frame.number"], r["_ws.col.Protocol"], info,
-                    r["_ws.expert.message"]))
-        assert not bad, "tshark: malformed frames:\n" + "\n".join(bad[:30])
-        return self.rows
+        super().__init__(lab, port, name,
+                         "(tcp port %d) or ip proto 47 or "
+                         "(ip[6:2] & 0x1fff != 0)" % port,
+                         "tcp.port==%d,pptp" % port)
 
     def ctrl_types(self):
         out = []
@@ -224,7 +146,7 @@ def test_pptp_many_calls_one_connection(ppp_lab):
     cfg = pptp_cfg(addr="ippool",
                    server_extra=["set pptp disable delayed-ack"])
     srv = ppp_lab.start_server(cfg)
-    cli = ppp_lab.daemon(ppp_lab.ns_b, "client", multi_client_conf(cfg, n),
+    cli = ppp_lab.daemon(ppp_lab.ns_b, "client", pptp_client_conf(cfg, n),
                          cfg.client_secret(), "client").start()
     for i in range(n):
         wait_bundle_up(cli, "B%d" % i, others=(srv,))
@@ -331,7 +253,7 @@ def test_pptp_idle_connection_stops_and_limit(ppp_lab):
     """pptplimit 1: two calls, two connections; idle ones stop (pptptimeout)."""
     cfg = pptp_cfg(addr="ippool")
     srv = ppp_lab.start_server(cfg)
-    cli = ppp_lab.daemon(ppp_lab.ns_b, "client", multi_client_conf(cfg, 0),
+    cli = ppp_lab.daemon(ppp_lab.ns_b, "client", pptp_client_conf(cfg, 0),
                          cfg.client_secret(), "client").start()
     cli.cmds("set global pptplimit 1", "set global pptptimeout 1")
     for i in range(2):
@@ -355,18 +277,7 @@ def test_pptp_idle_connection_stops_and_limit(ppp_lab):
 
 def test_pptp_default_port(ppp_lab):
     """No ports configured: the server listens on 1723."""
-    cfg = pptp_cfg()
-    cfg.port = 1723
-    srv = ppp_lab.daemon(ppp_lab.ns_a, "server",
-                         cfg.server_conf().replace(
-                             "set pptp self %s 1723" % SRV_IP,
-                             "set pptp self %s" % SRV_IP),
-                         cfg.server_secret(), "server").start()
-    cli = ppp_lab.daemon(ppp_lab.ns_b, "client",
-                         cfg.client_conf().replace(
-                             "set pptp peer %s 1723" % SRV_IP,
-                             "set pptp peer %s" % SRV_IP),
-                         cfg.client_secret(), "client").start()
+    srv, cli = start_on_default_port(ppp_lab, pptp_cfg(), "pptp", 1723)
     wait_bundle_up(cli, "B", others=(srv,))
     assert established(srv)[0][:2] == (SRV_IP, 1723)
     ping(ppp_lab.ns_b, SRV_TUN)

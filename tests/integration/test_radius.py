@@ -472,9 +472,23 @@ def test_bad_replies_and_radsrv_flood(ppp_lab, radius):
     assert tun_addrs(ppp_lab.ns_b)
 
 
+def server_session(lab, cfg, **kw):
+    """A server of cfg started with NsMpd's extra kw (args, env) and a
+    client of cfg, up: (session, server, client)."""
+    from ppp_lab import NsMpd, Session
+    m = NsMpd(lab.ns_a, os.path.join(lab.workdir, "server"),
+              conf=cfg.server_conf(), secret=cfg.server_secret(),
+              label="server", **kw)
+    lab.daemons.append(m)
+    m.start()
+    cli = lab.start_client(cfg)
+    s = Session(lab, cfg, m, cli)
+    wait_session_up(s)
+    return s, m, cli
+
+
 def test_pam_pwdfile(ppp_lab):
     """pam-auth through a private PAM service using pam_pwdfile."""
-    from ppp_lab import NsMpd
     svc = "mpdtest-%d" % os.getpid()
     pamfile = "/etc/pam.d/" + svc
     pwd = os.path.join(ppp_lab.workdir, "passwd")
@@ -490,16 +504,7 @@ def test_pam_pwdfile(ppp_lab):
                      client_password="pampass1",
                      server_extra=["set auth disable internal",
                                    "set auth enable pam-auth"])
-        d = os.path.join(ppp_lab.workdir, "server")
-        m = NsMpd(ppp_lab.ns_a, d, conf=cfg.server_conf(),
-                  secret=cfg.server_secret(), label="server",
-                  args=("-m", svc))
-        ppp_lab.daemons.append(m)
-        m.start()
-        cli = ppp_lab.start_client(cfg)
-        from ppp_lab import Session
-        s = Session(ppp_lab, cfg, m, cli)
-        wait_session_up(s)
+        s, m, cli = server_session(ppp_lab, cfg, args=("-m", svc))
         assert "AUTH: PAM returned: authenticated" in m.log_text()
         # a wrong password is refused by PAM
         cli.cmds("link L", "close")
@@ -665,7 +670,6 @@ echo "$PAM_TYPE $PAM_USER $PAM_RHOST" >> "@OUT@"
 
 def test_pam_acct_sessions(ppp_lab):
     """pam-acct: a PAM session opened at Start, closed at Stop (pam_exec)."""
-    from ppp_lab import NsMpd, Session
     svc = "mpdacct-%d" % os.getpid()
     pamfile = "/etc/pam.d/" + svc
     out = os.path.join(ppp_lab.workdir, "pam.out")
@@ -678,15 +682,7 @@ def test_pam_acct_sessions(ppp_lab):
                 "session required pam_exec.so %s\n" % script)
     try:
         cfg = Config(auth="pap", server_extra=["set auth enable pam-acct"])
-        d = os.path.join(ppp_lab.workdir, "server")
-        m = NsMpd(ppp_lab.ns_a, d, conf=cfg.server_conf(),
-                  secret=cfg.server_secret(), label="server",
-                  args=("-m", svc))
-        ppp_lab.daemons.append(m)
-        m.start()
-        cli = ppp_lab.start_client(cfg)
-        s = Session(ppp_lab, cfg, m, cli)
-        wait_session_up(s)
+        s, m, cli = server_session(ppp_lab, cfg, args=("-m", svc))
         wait_for(lambda: os.path.exists(out) and "open_session" in
                  open(out).read(), IO_TIMEOUT, "PAM open_session")
         cli.cmds("link L", "close")
@@ -787,21 +783,13 @@ def test_radius_conf_file(ppp_lab, radius):
 
 def test_system_acct_utmp(ppp_lab):
     """system-acct: utmp/wtmp login and logout records (private files)."""
-    from ppp_lab import NsMpd, Session
     utmp = os.path.join(ppp_lab.workdir, "utmp")
     wtmp = os.path.join(ppp_lab.workdir, "wtmp")
     for f in (utmp, wtmp):
         open(f, "wb").close()
     cfg = Config(auth="pap", server_extra=["set auth enable system-acct"])
-    d = os.path.join(ppp_lab.workdir, "server")
-    m = NsMpd(ppp_lab.ns_a, d, conf=cfg.server_conf(),
-              secret=cfg.server_secret(), label="server",
-              env={"MPD_UTMP_FILE": utmp, "MPD_WTMP_FILE": wtmp})
-    ppp_lab.daemons.append(m)
-    m.start()
-    cli = ppp_lab.start_client(cfg)
-    s = Session(ppp_lab, cfg, m, cli)
-    wait_session_up(s)
+    s, m, cli = server_session(
+        ppp_lab, cfg, env={"MPD_UTMP_FILE": utmp, "MPD_WTMP_FILE": wtmp})
 
     def dump(path):
         return subprocess.run(["utmpdump", path], stdout=subprocess.PIPE,

@@ -124,6 +124,21 @@ set(struct opt_set *o, int bit, bool enable, bool accept)
 		o->accept |= 1u << bit;
 }
 
+/* Both sides: MPPC enabled and accepted, with the MPPC_OPT_* bits of mask. */
+static void
+both_mppc(unsigned mask)
+{
+	struct bund *b[2] = { &ba, &bb };
+	int i, bit;
+
+	for (i = 0; i < 2; i++) {
+		set(&b[i]->ccp_conf.options, CCP_OPT_MPPC, true, true);
+		for (bit = 0; bit < 32; bit++)
+			if (mask & (1u << bit))
+				set(&b[i]->ccp_conf.mppc, bit, true, true);
+	}
+}
+
 /* MS-CHAPv2 keys of a server (a) and its client (b): mirror images. */
 static void
 give_keys(void)
@@ -166,12 +181,8 @@ test_seed_mppe(void **state)
 	int i;
 
 	(void)state;
-	for (i = 0; i < 2; i++) {
-		set(&b[i]->ccp_conf.options, CCP_OPT_MPPC, true, true);
-		set(&b[i]->ccp_conf.mppc, MPPC_OPT_E40, true, true);
-		set(&b[i]->ccp_conf.mppc, MPPC_OPT_E128, true, true);
-		set(&b[i]->ccp_conf.mppc, MPPC_OPT_STATELESS, true, true);
-	}
+	both_mppc(1u << MPPC_OPT_E40 | 1u << MPPC_OPT_E128 |
+	    1u << MPPC_OPT_STATELESS);
 	start_ccp(true);
 	for (i = 0; i < 2; i++) {
 		assert_int_equal(b[i]->ccp->fsm.state, FSM_ST_OPENED);
@@ -195,11 +206,7 @@ test_mppe_without_keys(void **state)
 	int i;
 
 	(void)state;
-	for (i = 0; i < 2; i++) {
-		set(&b[i]->ccp_conf.options, CCP_OPT_MPPC, true, true);
-		set(&b[i]->ccp_conf.mppc, MPPC_OPT_E128, true, true);
-		set(&b[i]->ccp_conf.mppc, MPPC_OPT_COMPRESS, true, true);
-	}
+	both_mppc(1u << MPPC_OPT_E128 | 1u << MPPC_OPT_COMPRESS);
 	start_ccp(false);
 	for (i = 0; i < 2; i++) {
 		assert_int_equal(b[i]->ccp->fsm.state, FSM_ST_OPENED);
@@ -310,15 +317,8 @@ test_data_path_and_resets(void **state)
 static void
 test_mppe_data_path(void **state)
 {
-	struct bund *b[2] = { &ba, &bb };
-	int i;
-
 	(void)state;
-	for (i = 0; i < 2; i++) {
-		set(&b[i]->ccp_conf.options, CCP_OPT_MPPC, true, true);
-		set(&b[i]->ccp_conf.mppc, MPPC_OPT_E128, true, true);
-		set(&b[i]->ccp_conf.mppc, MPPC_OPT_COMPRESS, true, true);
-	}
+	both_mppc(1u << MPPC_OPT_E128 | 1u << MPPC_OPT_COMPRESS);
 	start_ccp(true);
 	assert_int_equal(ba.ccp->xmit.mppc_bits, MPPE_BIT_S | MPPE_BIT_C);
 	roundtrip(&ba, &bb, 300);
