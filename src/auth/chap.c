@@ -137,12 +137,24 @@ chap_server_response(struct auth_state *st, uint16_t proto, uint8_t id,
 		return;
 	}
 	if (st->srv.done || st->peer_to_self == LCP_AUTH_NONE) {
-		/* Our Success was lost: repeat it for the same Identifier. */
-		if (st->srv.done && id == st->srv.last_id &&
-		    st->srv.last_len > 0) {
+		/*
+		 * Our result was lost, or crossed the peer's answer to one of
+		 * our retransmitted Challenges (a peer ignores a Success whose
+		 * Identifier is not that of its latest Response): repeat it
+		 * with the Identifier of this Response (RFC 1994 4.2).
+		 */
+		if (st->srv.done && st->srv.last_len >= 2 &&
+		    st->srv.last_len <= sizeof(st->srv.last_pkt) &&
+		    (id == st->srv.last_id ||
+		    (uint8_t)(id - st->srv.chal_first_id) <=
+		    (uint8_t)(st->srv.chal_id - st->srv.chal_first_id))) {
+			uint8_t again[sizeof(st->srv.last_pkt)];
+
+			memcpy(again, st->srv.last_pkt, st->srv.last_len);
+			again[1] = id;
 			log_msg(LG_AUTH, "[%s] %s: retransmitting result",
 			    l->name, chap_pname(proto));
-			auth_xmit(st, st->srv.last_proto, st->srv.last_pkt,
+			auth_xmit(st, st->srv.last_proto, again,
 			    st->srv.last_len);
 		} else
 			log_msg(LG_AUTH, "[%s] CHAP: Not expected, but that's "
