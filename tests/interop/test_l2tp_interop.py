@@ -1,0 +1,147 @@
+"""
+L2TPv2 interop (RFC 2661): xl2tpd + pppd in the guest as LAC dial the
+mpd5 LNS on the host (tun backend; `set l2tp self` on the tap's address).
+
+The tunnel is authenticated with a shared secret (xl2tpd's `challenge`,
+mpd5's `set l2tp secret`); the LNS requires CHAP-MD5 or MS-CHAPv2 from
+the LAC's pppd.  The session comes up, pings both ways, carries a TCP
+stream with a sha256 at both ends, and is torn down from one side: the
+LAC (xl2tpd's `d` control command: StopCCN) or the LNS (`close` on the
+link: CDN).  tshark decodes every L2TP datagram with no malformed field.
+"""
+
+import pytest
+
+from conftest import CLI_NAME, CLI_PASS, GUEST_TIMEOUT, startup_conf, wait_for
+from lab_tunnel import (FilterCapture, host_addrs, host_peer_iface,
+                        ping_guest, ping_host, tcp_guest_to_host,
+                        tcp_host_to_guest, wait_guest_ppp)
+
+HOST_IP = "192.0.2.1"               # the tap (scripts/lab/lab.py)
+LNS_ADDR = "10.79.0.1"
+POOL = ("10.79.0.10", "10.79.0.20")
+TUNNEL_SECRET = "l2tp-Interop5"
+UNITS = {"chap-md5": 2, "chap-msv2": 3}    # the guest's pppN
+AUTH_LINES = {"chap-md5": ["set link no pap chap eap",
+                           "set link enable chap-md5"],
+              "chap-msv2": ["set link no pap chap eap",
+                            "set link enable chap-msv2"]}
+PPPD_AUTH = {"chap-md5": "<auth chap MD5>", "chap-msv2": "<auth chap MS-v2>"}
+
+
+def lns_conf(auth):
+    lines = ["lns:",
+             "set ippool add pool1 %s %s" % POOL,
+             "create bundle template B",
+             "set ipcp ranges %s/32 ippool pool1" % LNS_ADDR,
+             "create link template L l2tp",
+             "set link action bundle B"]
+    lines += AUTH_LINES[auth]
+    lines += ["set link keep-alive 10 60",
+              "set l2tp self %s" % HOST_IP,
+              "set l2tp secret %s" % TUNNEL_SECRET,
+              "set l2tp hostname mpd5-lns",
+              "set link enable incoming"]
+    return startup_conf() + "\n\t".join(lines) + "\n"
+
+
+def xl2tpd_conf(opts):
+    return "\n".join([
+        "[global]",
+        "port = 1701",
+        "access control = no",
+        "",
+        "[lac mpd]",
+        "lns = %s" % HOST_IP,
+        "autodial = yes",
+        "redial = no",
+        "challenge = yes",
+        "require authentication = no",
+        "hostname = guest-lac",
+        "name = %s" % CLI_NAME,
+        "length bit = yes",
+        "ppp debug = yes",
+        "pppoptfile = %s" % opts,
+        ""])
+
+
+def pppd_opts(log, unit):
+    return "\n".join(["name %s" % CLI_NAME, "user %s" % CLI_NAME,
+                      "password %s" % CLI_PASS, "noauth", "refuse-eap",
+                      "refuse-pap", "noipdefault", "nodefaultroute",
+                      "noccp", "debug", "logfile %s" % log,
+                      "unit %d" % unit, ""])
+
+
+@pytest.mark.parametrize("auth,closer", [("chap-md5", "lac"),
+                                         ("chap-msv2", "lns")])
+def test_xl2tpd_lac_to_mpd5_lns(lab, daemons, guest_procs, auth, closer):
+    g = lab.guest
+    cap = FilterCapture(lab, "l2tp-%s" % auth, "udp port 1701")
+    srv = lab.daemon("lns-%s" % auth, lns_conf(auth), "lns",
+                     secret="%s %s\n" % (CLI_NAME, CLI_PASS))
+    daemons.append(srv)
+    srv.start()
+
+    base = "/tmp/xl2tpd-%s" % auth
+    log, opts, conf = base + ".pppd.log", base + ".options", base + ".conf"
+    ctl, xlog = base + ".control", base + ".log"
+    g.write(opts, pppd_opts(log, UNITS[auth]))
+    g.write(conf, xl2tpd_conf(opts))
+    # the tunnel secret: xl2tpd reads it from its l2tp-secrets file
+    g.write("/etc/xl2tpd/l2tp-secrets", "* * %s\n" % TUNNEL_SECRET, 0o600)
+    g.run("rm -f %s %s %s; mkdir -p /var/run/xl2tpd" % (log, ctl, xlog))
+    pid = g.spawn("exec xl2tpd -D -c %s -C %s -p %s.pid" % (conf, ctl, base),
+                  log=xlog)
+    guest_procs.append(pid)
+
+    def alive():
+        assert g.status(pid) is None, "xl2tpd exited:\n" + g.read(xlog)
+
+    def logs():
+        return "---- xl2tpd ----\n%s\n---- pppd ----\n%s\n---- mpd5 ----\n%s" \
+            % (g.read(xlog)[-3000:], g.read(log)[-3000:],
+               srv.log_text()[-4000:])
+    ifname = "ppp%d" % UNITS[auth]
+    local, peer = wait_guest_ppp(g, ifname, alive, logs)
+    assert peer == LNS_ADDR
+    assert POOL[0] <= local <= POOL[1], local
+    ng, _ = wait_for(lambda: host_peer_iface(lab.netns, local),
+                     GUEST_TIMEOUT, "the LNS's ngN")
+    text = g.read(log)
+    assert PPPD_AUTH[auth] in text, logs()
+    assert "CHAP authentication succeeded" in text, logs()
+    srv.wait_log(r"L2TP: control connection .* established")
+
+    ping_guest(g, LNS_ADDR)
+    ping_host(lab.netns, local)
+    tcp_guest_to_host(lab, LNS_ADDR)
+    tcp_host_to_guest(lab, local, log=base + ".xfer")
+
+    link = srv.wait_log(r"\[(L-\d+)\] Link: Join bundle").group(1)
+    if closer == "lac":
+        # xl2tpd tears the tunnel down: StopCCN, the session goes with it
+        g.run("echo 'd mpd' > %s" % ctl)
+        srv.wait_log(r"L2TP: control connection .* closed by peer")
+        srv.wait_log(r"\[%s\] Link: DOWN event" % link)
+        stop_type = 4
+    else:
+        srv.cmds("link %s" % link, "close")
+        srv.wait_log(r"\[%s\] L2TP: call #\d+ terminated locally" % link)
+        stop_type = 14              # CDN
+    # pppd ends with its session: the unit goes away
+    wait_for(lambda: not guest_link_exists(g, ifname), GUEST_TIMEOUT,
+             "%s to go in the guest" % ifname, interval=0.5)
+    wait_for(lambda: not host_addrs(lab.netns), GUEST_TIMEOUT,
+             "the LNS's ngN to go")
+    g.kill(pid)
+    n = cap.count("l2tp.avp.message_type == %d" % stop_type)
+    assert n >= 1, "no %s on the wire:\n%s" % (
+        "StopCCN" if stop_type == 4 else "CDN", cap.tshark("-Y", "l2tp"))
+    assert cap.count("l2tp.avp.message_type == 2") >= 1   # SCCRP (mpd5)
+    cap.assert_clean()
+
+
+def guest_link_exists(g, ifname):
+    rc, _ = g.run("ip link show dev %s >/dev/null 2>&1" % ifname)
+    return rc == 0
