@@ -1,0 +1,111 @@
+"""
+PPTP interop (RFC 2637): pptp-linux + pppd in the guest dial the mpd5
+PNS on the host (tun backend), configured as the seed's PPTP VPN server
+(/work/shared/seeds: the pptp_server section with its MPPE lines, the
+addresses adapted to the lab: the pool must not cover the tunnel's own
+192.0.2.0/24, or the client would route its GRE into its own tunnel).
+
+pppd authenticates with MS-CHAPv2 and requires MPPE-128; mpd5 offers
+`set mppc yes e40 e128 stateless`, so 128-bit stateless MPPE is what both
+ends settle on (pppd's log, mpd5's `show ccp`).  The session pings both
+ways and carries a TCP stream each way (sha256 at both ends) through the
+encrypted tunnel; the client ends it (pppd's LCP Terminate, pptp's Call-
+Clear-Request).  tshark decodes every PPTP control and GRE frame with no
+malformed field, and the GRE payload is CCP-encrypted (PPP 0x00fd).
+"""
+
+from conftest import CLI_NAME, CLI_PASS, GUEST_TIMEOUT, startup_conf, wait_for
+from lab_tunnel import (FilterCapture, host_addrs, host_peer_iface,
+                        ping_guest, ping_host, show, tcp_guest_to_host,
+                        tcp_host_to_guest, wait_guest_ppp)
+
+HOST_IP = "192.0.2.1"               # the tap (scripts/lab/lab.py)
+PNS_ADDR = "10.80.0.1"
+POOL = ("10.80.0.50", "10.80.0.99")
+UNIT = 4                            # the guest's ppp4
+
+
+def pns_conf():
+    # the seed's pptp_server section, addresses adapted
+    lines = ["pptp_server:",
+             "set ippool add VPNPOOL %s %s" % POOL,
+             "create bundle template VPN",
+             "set iface enable proxy-arp",
+             "set iface idle 1800",
+             "set iface enable tcpmssfix",
+             "set ipcp yes vjcomp",
+             "set ipcp ranges %s/32 ippool VPNPOOL" % PNS_ADDR,
+             "set bundle enable compression",
+             "set ccp yes mppc",
+             "set mppc yes e40 e128 stateless",
+             "create link template VPNLINK pptp",
+             "set link action bundle VPN",
+             "set link enable multilink",
+             "set link yes acfcomp protocomp",
+             "set link no pap chap eap",
+             "set link enable chap-msv2",
+             "set link keep-alive 10 60",
+             "set pptp self %s" % HOST_IP,
+             "set link enable incoming"]
+    return startup_conf() + "\n\t".join(lines) + "\n"
+
+
+def test_pptp_linux_to_mpd5_pns(lab, daemons, guest_procs):
+    g = lab.guest
+    cap = FilterCapture(lab, "pptp-pns", "tcp port 1723 or ip proto 47")
+    srv = lab.daemon("pns", pns_conf(), "pptp_server",
+                     secret="%s %s\n" % (CLI_NAME, CLI_PASS))
+    daemons.append(srv)
+    srv.start()
+
+    log, out = "/tmp/pptp-client.log", "/tmp/pptp-client.out"
+    g.run("rm -f %s %s" % (log, out))
+    pid = g.spawn(
+        "exec pppd pty 'pptp %s --nolaunchpppd --loglevel 1' nodetach "
+        "debug logfile %s name %s user %s password %s remotename PPTP "
+        "noauth refuse-eap refuse-pap refuse-chap refuse-mschap "
+        "require-mppe-128 nobsdcomp nodeflate noipdefault nodefaultroute "
+        "persist maxfail 1 holdoff 1 unit %d" % (
+            HOST_IP, log, CLI_NAME, CLI_NAME, CLI_PASS, UNIT), log=out)
+    guest_procs.append(pid)
+
+    def alive():
+        assert g.status(pid) is None, "pppd exited:\n" + g.read(log) + \
+            g.read(out)
+
+    def logs():
+        return "---- pppd ----\n%s\n%s\n---- mpd5 ----\n%s" % (
+            g.read(log)[-3000:], g.read(out)[-2000:], srv.log_text()[-5000:])
+    ifname = "ppp%d" % UNIT
+    local, peer = wait_guest_ppp(g, ifname, alive, logs)
+    assert peer == PNS_ADDR
+    assert POOL[0] <= local <= POOL[1], local
+    wait_for(lambda: host_peer_iface(lab.netns, local), GUEST_TIMEOUT,
+             "the PNS's ngN")
+    text = g.read(log)
+    assert "<auth chap MS-v2>" in text, logs()
+    assert "CHAP authentication succeeded" in text, logs()
+    assert "MPPE 128-bit stateless compression enabled" in text, logs()
+    bundle = srv.wait_log(r"Link: Join bundle \"(\S+)\"").group(1)
+    ccp = show(srv, bundle, "ccp")
+    assert "CCP [Opened]" in ccp, ccp
+    assert "mppc (MPPE(128 bits), stateless)" in ccp, ccp
+
+    ping_guest(g, PNS_ADDR)
+    ping_host(lab.netns, local)
+    tcp_guest_to_host(lab, PNS_ADDR)
+    tcp_host_to_guest(lab, local, log="/tmp/pptp-xfer.log")
+
+    link = srv.wait_log(r"\[(\S+)\] Link: Join bundle").group(1)
+    # the client hangs up: LCP Terminate, then pptp clears the call
+    g.kill(pid)
+    srv.wait_log(r"\[%s\] Link: DOWN event" % link)
+    srv.wait_log(r"\[%s\] PPTP: call #\d+ (cleared|disconnected) by peer"
+                 % link)
+    wait_for(lambda: not host_addrs(lab.netns), GUEST_TIMEOUT,
+             "the PNS's ngN to go")
+    assert cap.count("pptp.control_message_type == 12") >= 1, \
+        cap.tshark("-Y", "pptp")            # Call-Clear-Request
+    assert cap.count("gre && ppp.protocol == 0x00fd") > 100, \
+        cap.tshark("-q", "-z", "io,phs")
+    cap.assert_clean()
