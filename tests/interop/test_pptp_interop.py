@@ -109,3 +109,88 @@ def test_pptp_linux_to_mpd5_pns(lab, daemons, guest_procs):
     assert cap.count("gre && ppp.protocol == 0x00fd") > 100, \
         cap.tshark("-q", "-z", "io,phs")
     cap.assert_clean()
+
+
+# --------------------------------------------------------------------------
+# mpd5 PAC on the host -> pptpd (+ pppd) in the guest
+# --------------------------------------------------------------------------
+
+GUEST_IP = "192.0.2.2"
+GPNS_ADDR = "10.81.0.1"             # pptpd's localip
+GPOOL = "10.81.0.10"                # pptpd's remoteip
+
+
+def pac_conf():
+    lines = ["pac:",
+             "create bundle static B",
+             "set ipcp ranges 0.0.0.0/0 0.0.0.0/0",
+             "set bundle enable compression",
+             "set ccp yes mppc",
+             "set mppc yes e40 e128 stateless",
+             "create link static C pptp",
+             "set link action bundle B",
+             "set auth authname %s" % CLI_NAME,
+             "set auth password %s" % CLI_PASS,
+             "set pptp self %s" % HOST_IP,
+             "set pptp peer %s" % GUEST_IP,
+             "open"]
+    return startup_conf() + "\n\t".join(lines) + "\n"
+
+
+def test_mpd5_pac_to_pptpd(lab, daemons, guest_procs):
+    g = lab.guest
+    cap = FilterCapture(lab, "pptp-pac", "tcp port 1723 or ip proto 47")
+    log, out = "/tmp/pptpd-ppp.log", "/tmp/pptpd.out"
+    conf, opts = "/tmp/pptpd.conf", "/tmp/pptpd.options"
+    g.write(opts, "\n".join(["name pptpd", "require-mschap-v2",
+                             "refuse-pap", "refuse-chap", "refuse-mschap",
+                             "refuse-eap", "require-mppe-128", "nobsdcomp",
+                             "nodeflate", "nodefaultroute", "noproxyarp",
+                             "debug", "logfile " + log, ""]))
+    g.write(conf, "option %s\nlocalip %s\nremoteip %s\n" % (
+        opts, GPNS_ADDR, GPOOL))
+    g.run("rm -f %s %s" % (log, out))
+    pid = g.spawn("exec pptpd -f -c %s -l %s -p /tmp/pptpd.pid"
+                  % (conf, GUEST_IP), log=out)
+    guest_procs.append(pid)
+    wait_for(lambda: g.run("ss -ltn | grep -q ':1723 '")[0] == 0,
+             GUEST_TIMEOUT, "pptpd to listen", interval=0.3)
+
+    cli = lab.daemon("pac", pac_conf(), "pac",
+                     secret="%s %s\n" % (CLI_NAME, CLI_PASS))
+    daemons.append(cli)
+    cli.start()
+
+    def logs():
+        return "---- pppd ----\n%s\n%s\n---- mpd5 ----\n%s" % (
+            g.read(log)[-3000:], g.read(out)[-2000:], cli.log_text()[-5000:])
+    try:
+        ng, local = wait_for(lambda: host_peer_iface(lab.netns, GPNS_ADDR),
+                             GUEST_TIMEOUT, "the PAC's ngN up", interval=0.3)
+    except AssertionError as e:
+        raise AssertionError("%s\n%s" % (e, logs()))
+    assert local == GPOOL
+    text = g.read(log)
+    assert "<auth chap MS-v2>" in text, logs()
+    assert "MPPE 128-bit stateless compression enabled" in text, logs()
+    ccp = show(cli, "B", "ccp")
+    assert "CCP [Opened]" in ccp, ccp
+    assert "mppc (MPPE(128 bits), stateless)" in ccp, ccp
+
+    ping_host(lab.netns, GPNS_ADDR)
+    ping_guest(g, local)
+    tcp_host_to_guest(lab, GPNS_ADDR, log="/tmp/pptpd-xfer.log")
+
+    # the PAC closes: LCP Terminate, Call-Clear-Request ... pptpd's pppd
+    # ends
+    cli.cmds("link C", "close")
+    cli.wait_log(r"\[C\] Link: DOWN event")
+    wait_for(lambda: "Connection terminated" in g.read(log), GUEST_TIMEOUT,
+             "pptpd's pppd to end", interval=0.5)
+    wait_for(lambda: GPNS_ADDR not in [p for _, p in
+                                       host_addrs(lab.netns).values()],
+             GUEST_TIMEOUT, "the PAC's ngN to lose its address")
+    g.kill(pid)
+    assert cap.count("gre && ppp.protocol == 0x00fd") > 100, \
+        cap.tshark("-q", "-z", "io,phs")
+    cap.assert_clean()
