@@ -3,11 +3,13 @@ L2TPv2 interop (RFC 2661): xl2tpd + pppd in the guest as LAC dial the
 mpd5 LNS on the host (tun backend; `set l2tp self` on the tap's address).
 
 The tunnel is authenticated with a shared secret (xl2tpd's `challenge`,
-mpd5's `set l2tp secret`); the LNS requires CHAP-MD5 or MS-CHAPv2 from
-the LAC's pppd.  The session comes up, pings both ways, carries a TCP
-stream with a sha256 at both ends, and is torn down from one side: the
-LAC (xl2tpd's `d` control command: StopCCN) or the LNS (`close` on the
-link: CDN).  tshark decodes every L2TP datagram with no malformed field.
+mpd5's `set l2tp secret`); in the MS-CHAPv2 case mpd5 hides its AVPs
+(`set l2tp enable hidden`: xl2tpd must unhide them with the secret;
+xl2tpd 1.3.18 itself sends none hidden, whatever its `hidden bit`); the
+LNS requires CHAP-MD5 or MS-CHAPv2 from the LAC's pppd.  The session
+comes up, pings both ways, carries a TCP stream each way with a sha256 at
+both ends, and is torn down from one side: the LAC (xl2tpd's `d` control
+command: StopCCN) or the LNS (`close` on the link: CDN).  tshark decodes every L2TP datagram with no malformed field.
 """
 
 import pytest
@@ -27,6 +29,7 @@ AUTH_LINES = {"chap-md5": ["set link no pap chap eap",
               "chap-msv2": ["set link no pap chap eap",
                             "set link enable chap-msv2"]}
 PPPD_AUTH = {"chap-md5": "<auth chap MD5>", "chap-msv2": "<auth chap MS-v2>"}
+HIDDEN = {"chap-md5": False, "chap-msv2": True}
 
 
 def lns_conf(auth):
@@ -40,8 +43,10 @@ def lns_conf(auth):
     lines += ["set link keep-alive 10 60",
               "set l2tp self %s" % HOST_IP,
               "set l2tp secret %s" % TUNNEL_SECRET,
-              "set l2tp hostname mpd5-lns",
-              "set link enable incoming"]
+              "set l2tp hostname mpd5-lns"]
+    if HIDDEN[auth]:
+        lines.append("set l2tp enable hidden")
+    lines.append("set link enable incoming")
     return startup_conf() + "\n\t".join(lines) + "\n"
 
 
@@ -139,6 +144,10 @@ def test_xl2tpd_lac_to_mpd5_lns(lab, daemons, guest_procs, auth, closer):
     assert n >= 1, "no %s on the wire:\n%s" % (
         "StopCCN" if stop_type == 4 else "CDN", cap.tshark("-Y", "l2tp"))
     assert cap.count("l2tp.avp.message_type == 2") >= 1   # SCCRP (mpd5)
+    if HIDDEN[auth]:
+        # mpd5's hidden AVPs (SCCRP's Challenge Response ... ICRP)
+        assert cap.count("ip.src == %s && l2tp.avp.hidden == 1"
+                         % HOST_IP) >= 1, cap.tshark("-Y", "l2tp")
     cap.assert_clean()
 
 
