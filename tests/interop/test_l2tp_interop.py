@@ -154,3 +154,105 @@ def test_xl2tpd_lac_to_mpd5_lns(lab, daemons, guest_procs, auth, closer):
 def guest_link_exists(g, ifname):
     rc, _ = g.run("ip link show dev %s >/dev/null 2>&1" % ifname)
     return rc == 0
+
+
+# --------------------------------------------------------------------------
+# mpd5 LAC on the host -> xl2tpd + pppd as LNS in the guest
+# --------------------------------------------------------------------------
+
+GUEST_IP = "192.0.2.2"
+GLNS_ADDR = "10.82.0.1"             # xl2tpd's local ip
+GPOOL = ("10.82.0.10", "10.82.0.20")
+
+
+def lac_conf():
+    lines = ["lac:",
+             # the tunnel closes 2 s after its last call (StopCCN)
+             "set global l2tptimeout 2",
+             "create bundle static B",
+             "set ipcp ranges 0.0.0.0/0 0.0.0.0/0",
+             "create link static C l2tp",
+             "set link action bundle B",
+             "set auth authname %s" % CLI_NAME,
+             "set auth password %s" % CLI_PASS,
+             "set l2tp self %s" % HOST_IP,
+             "set l2tp peer %s" % GUEST_IP,
+             "set l2tp secret %s" % TUNNEL_SECRET,
+             "set l2tp hostname mpd5-lac",
+             "open"]
+    return startup_conf() + "\n\t".join(lines) + "\n"
+
+
+def test_mpd5_lac_to_xl2tpd_lns(lab, daemons, guest_procs):
+    """CHAP-MD5 (xl2tpd's `require chap`); mpd5 closes the call (CDN) and,
+    with no call left, the tunnel (StopCCN)."""
+    g = lab.guest
+    cap = FilterCapture(lab, "l2tp-lac", "udp port 1701")
+    base = "/tmp/xl2tpd-lns"
+    log, opts, conf = base + ".pppd.log", base + ".options", base + ".conf"
+    ctl, xlog = base + ".control", base + ".log"
+    g.write(opts, "\n".join(["name xl2tpd-lns", "refuse-eap", "debug",
+                             "logfile %s" % log, "nodefaultroute",
+                             "noproxyarp", "noccp", "unit 6", ""]))
+    g.write(conf, "\n".join([
+        "[global]", "port = 1701", "access control = no", "",
+        "[lns default]",
+        "ip range = %s-%s" % GPOOL,
+        "local ip = %s" % GLNS_ADDR,
+        "challenge = yes",
+        "require chap = yes",
+        "refuse pap = yes",
+        "require authentication = yes",
+        "hostname = guest-lns",
+        "name = xl2tpd-lns",
+        "length bit = yes",
+        "ppp debug = yes",
+        "pppoptfile = %s" % opts, ""]))
+    g.write("/etc/xl2tpd/l2tp-secrets", "* * %s\n" % TUNNEL_SECRET, 0o600)
+    g.run("rm -f %s %s %s; mkdir -p /var/run/xl2tpd" % (log, ctl, xlog))
+    pid = g.spawn("exec xl2tpd -D -c %s -C %s -p %s.pid" % (conf, ctl, base),
+                  log=xlog)
+    guest_procs.append(pid)
+    wait_for(lambda: "Listening on IP address" in g.read(xlog),
+             GUEST_TIMEOUT, "xl2tpd to listen", interval=0.3)
+
+    cli = lab.daemon("lac", lac_conf(), "lac",
+                     secret="%s %s\n" % (CLI_NAME, CLI_PASS))
+    daemons.append(cli)
+    cli.start()
+
+    def logs():
+        return "---- xl2tpd ----\n%s\n---- pppd ----\n%s\n---- mpd5 ----\n%s" \
+            % (g.read(xlog)[-3000:], g.read(log)[-3000:],
+               cli.log_text()[-4000:])
+    try:
+        ng, local = wait_for(lambda: host_peer_iface(lab.netns, GLNS_ADDR),
+                             GUEST_TIMEOUT, "the LAC's ngN up", interval=0.3)
+    except AssertionError as e:
+        raise AssertionError("%s\n%s" % (e, logs()))
+    assert GPOOL[0] <= local <= GPOOL[1], local
+    text = g.read(log)
+    assert "<auth chap MD5>" in text, logs()
+    assert "sent [CHAP Success" in text, logs()
+
+    ping_host(lab.netns, GLNS_ADDR)
+    ping_guest(g, local)
+    tcp_host_to_guest(lab, GLNS_ADDR, log=base + ".xfer")
+
+    cli.cmds("link C", "close")
+    cli.wait_log(r"\[C\] L2TP: call #\d+ terminated locally")
+    cli.wait_log(r"L2TP: closing control connection .*result 1")
+    wait_for(lambda: "Connection terminated" in g.read(log), GUEST_TIMEOUT,
+             "xl2tpd's pppd to end", interval=0.5)
+    wait_for(lambda: GLNS_ADDR not in [p for _, p in
+                                       host_addrs(lab.netns).values()],
+             GUEST_TIMEOUT, "the LAC's ngN to lose its address")
+    # xl2tpd acknowledges the StopCCN (a ZLB), then forgets the tunnel
+    cap.stop()
+    out = cap.tshark("-Y", "l2tp.avp.message_type == 4 || "
+                     "l2tp.avp.message_type == 14", "-T", "fields",
+                     "-e", "ip.src", "-e", "l2tp.avp.message_type")
+    rows = [line.split("\t") for line in out.splitlines() if line.strip()]
+    assert [HOST_IP, "14"] in rows and [HOST_IP, "4"] in rows, out
+    g.kill(pid)
+    cap.assert_clean()
