@@ -9,7 +9,13 @@ xl2tpd 1.3.18 itself sends none hidden, whatever its `hidden bit`); the
 LNS requires CHAP-MD5 or MS-CHAPv2 from the LAC's pppd.  The session
 comes up, pings both ways, carries a TCP stream each way with a sha256 at
 both ends, and is torn down from one side: the LAC (xl2tpd's `d` control
-command: StopCCN) or the LNS (`close` on the link: CDN).  tshark decodes every L2TP datagram with no malformed field.
+command: StopCCN) or the LNS (`close` on the link: CDN).
+
+The other way round, mpd5 as LAC dials xl2tpd + pppd as LNS in the guest
+(tunnel secret, CHAP-MD5), pings, sends a TCP stream, closes the call
+(CDN) and, with `set global l2tptimeout 2`, the idle tunnel (StopCCN).
+
+tshark decodes every L2TP datagram with no malformed field.
 """
 
 import pytest
