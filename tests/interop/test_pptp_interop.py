@@ -9,8 +9,12 @@ pppd authenticates with MS-CHAPv2 and requires MPPE-128; mpd5 offers
 `set mppc yes e40 e128 stateless`, so 128-bit stateless MPPE is what both
 ends settle on (pppd's log, mpd5's `show ccp`).  The session pings both
 ways and carries a TCP stream each way (sha256 at both ends) through the
-encrypted tunnel; the client ends it (pptp's Call-Clear-Request).  tshark decodes every PPTP control and GRE frame with no
-malformed field, and the GRE payload is CCP-encrypted (PPP 0x00fd).
+encrypted tunnel; the client ends it (pptp's Call-Clear-Request).
+tshark decodes every PPTP control and GRE frame with no malformed field,
+and the GRE payload is CCP-encrypted (PPP 0x00fd).
+
+The other way round, mpd5 as PAC dials pptpd + pppd in the guest with
+the same MPPE lines, pings, sends a TCP stream and closes the call.
 """
 
 from conftest import CLI_NAME, CLI_PASS, GUEST_TIMEOUT, startup_conf, wait_for
