@@ -1,15 +1,15 @@
 """
 CCP interop (RFC 1962) over PPPoE: pppd in the guest dials the mpd5
-access concentrator on the host (tun backend) with compression
-on both ends.
+access concentrator on the host (tun backend) with compression on both
+ends.
 
   deflate   pppd `deflate 15` (the kernel's ppp_deflate) against mpd5's
             `set ccp yes deflate` (RFC 1979, window 15 both ways); pppd
             over Debian's user-space pppoe client, as rp-pppoe.so turns
             Deflate off;
   mppe128   pppd + rp-pppoe.so `require-mppe-128` (the kernel's
-            ppp_mppe) against the seed's `set mppc yes e40 e128 stateless` with MS-CHAPv2
-            (RFC 3078/3079: 128-bit stateless).
+            ppp_mppe) against the seed's `set mppc yes e40 e128
+            stateless` with MS-CHAPv2 (RFC 3078/3079: 128-bit stateless).
 
 pppd's log and mpd5's `show ccp` name the algorithm; ping both ways and
 a TCP stream each way (sha256 at both ends) cross the compressor; the
