@@ -347,29 +347,3 @@ def test_mpd5_client_to_pppoe_server(lab, daemons, guest_procs, auth,
         closer, expect, srcs, cap.summary())
     cap.assert_clean()
 
-
-# --------------------------------------------------------------------------
-# hooks for the link types other branches are building (the lead adds
-# them when those branches land)
-# --------------------------------------------------------------------------
-
-@pytest.mark.skip(reason="TODO(l2tp): xl2tpd + pppd <-> mpd5 LAC/LNS, "
-                  "StopCCN both ways")
-def test_todo_l2tp_xl2tpd():
-    pass
-
-
-@pytest.mark.skip(reason="TODO(pptp): pptp-linux -> mpd5 PNS, mpd5 PAC -> "
-                  "pptpd")
-def test_todo_pptp():
-    pass
-
-
-@pytest.mark.skip(reason="TODO(ccp): MPPE-128 with pppd (require-mppe-128)")
-def test_todo_mppe():
-    pass
-
-
-@pytest.mark.skip(reason="TODO(ccp): Deflate with pppd (deflate 15)")
-def test_todo_deflate():
-    pass
