@@ -49,6 +49,10 @@ static struct frame wire[64];
 static int nwire;
 static int drop_from_a, drop_from_b;	/* frames to lose */
 static bool tamper_success;		/* corrupt B's CHAP Success */
+static bool delay_a;			/* A's frames arrive 1.5 s late */
+static struct frame slow[64];
+static int nslow;
+static struct timer slow_timer;
 
 /* results */
 static int ndone;
@@ -76,6 +80,20 @@ wire_deliver(void *arg)
 		auth_input(f[i].to, f[i].proto, f[i].data, f[i].len);
 }
 
+/* The frames A sent 1.5 s ago reach B now. */
+static void
+slow_deliver(void *arg)
+{
+	struct frame f[64];
+	int i, n = nslow;
+
+	(void)arg;
+	memcpy(f, slow, sizeof(f[0]) * (size_t)n);
+	nslow = 0;
+	for (i = 0; i < n; i++)
+		auth_input(f[i].to, f[i].proto, f[i].data, f[i].len);
+}
+
 static int
 xmit(struct link *l, uint16_t proto, struct mbuf *m)
 {
@@ -87,6 +105,18 @@ xmit(struct link *l, uint16_t proto, struct mbuf *m)
 		else
 			drop_from_b--;
 		mb_free(m);
+		return 0;
+	}
+	if (l == &la && delay_a) {
+		assert_true(nslow < 64);
+		f = &slow[nslow++];
+		f->to = &lb;
+		f->proto = proto;
+		f->len = m->len;
+		memcpy(f->data, m->data, m->len);
+		mb_free(m);
+		if (!timer_running(&slow_timer))
+			timer_start(&slow_timer);
 		return 0;
 	}
 	assert_true(nwire < 64);
@@ -183,12 +213,15 @@ setup(void **state)
 	nwire = ndone = 0;
 	drop_from_a = drop_from_b = 0;
 	tamper_success = false;
+	delay_a = false;
+	nslow = 0;
 	done_a = done_b = ok_a = ok_b = false;
 	reason_b[0] = '\0';
 	mem_totals(&mem_count0, &bytes);
 	if (event_init() < 0)
 		return -1;
 	timer_init(&wire_timer, "wire", 1, wire_deliver, NULL);
+	timer_init(&slow_timer, "slow wire", 1500, slow_deliver, NULL);
 	timer_init(&guard, "guard", 8000, guard_fired, NULL);
 	timer_init(&stop_timer, "stop", 50, stop_fired, NULL);
 	log_set_hook(hook);
@@ -214,6 +247,7 @@ teardown(void **state)
 	eap_conf_free(lb.eap);
 	timer_stop(&guard);
 	timer_stop(&wire_timer);
+	timer_stop(&slow_timer);
 	timer_stop(&stop_timer);
 	worker_shutdown();
 	event_fini();
@@ -358,6 +392,26 @@ test_chap_retransmit(void **state)
 	assert_true(ok_b);
 	expect_log("[L2] CHAP: sending CHALLENGE #2");
 	expect_log("[L1] CHAP: sending RESPONSE #2");
+}
+
+/*
+ * A's Response #1 is slow: B retransmits its Challenge as #2, A answers
+ * that too, and B's Success #1 crosses A's Response #2 (A ignores a
+ * Success for an older Response).  B must send the result again with
+ * #2, or A waits forever.
+ */
+static void
+test_chap_success_crosses_response(void **state)
+{
+	(void)state;
+	delay_a = true;
+	run(LCP_AUTH_CHAP_MD5, LCP_AUTH_NONE);
+	assert_true(ok_a);
+	assert_true(ok_b);
+	expect_log("[L2] CHAP: sending CHALLENGE #2");
+	expect_log("[L1] CHAP: sending RESPONSE #2");
+	expect_log("[L1] CHAP: #1 does not match our response #2, ignored");
+	expect_log("[L2] CHAP: retransmitting result");
 }
 
 static void
@@ -758,6 +812,7 @@ main(void)
 		T(test_pap_retransmit),
 		T(test_chap_md5_both),
 		T(test_chap_retransmit),
+	T(test_chap_success_crosses_response),
 		T(test_chap_md5_wrong),
 		T(test_mschap_v1),
 		T(test_mschap_v2),
