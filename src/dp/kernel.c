@@ -29,6 +29,7 @@
 #include <linux/if_ppp.h>
 
 #include "../core/event.h"
+#include "../core/fdclose.h"
 #include "../core/log.h"
 #include "../core/mbuf.h"
 #include "../core/mem.h"
@@ -169,7 +170,12 @@ kdp_bund_destroy(struct bund *b)
 		return;
 	kdp_disconnect(b, s);
 	event_unregister(&s->ev);
-	close(s->fd);		/* the unit and its interface go with it */
+	/*
+	 * The unit and its interface go with the descriptor, and close()
+	 * waits for the kernel's RCU barrier: closer threads do it, as for
+	 * TUN devices (core/fdclose.h).
+	 */
+	fd_close_async(s->fd);
 	mem_free(s);
 	b->dp_state = NULL;
 }
