@@ -138,25 +138,35 @@ def show_counter(out, section, field):
     return int(m.group(1)) if m else None
 
 
+def check_alg_session(lab, s, alg, text_bytes, seed):
+    """Both ends show alg in `show ccp`; ping both ways; text_bytes of
+    compressible text and 1 MB of random bytes arrive identical; the
+    client's outgoing counters saw all of it.  Returns the counter match
+    (uncompressed, compressed bytes) and the client's `show ccp`."""
+    expect = ALGS[alg][2]
+    for mpd, b in ((s.server, s.srv_bundle), (s.client, s.cli_bundle)):
+        out = wait_ccp(mpd, b)
+        assert out.count("\tProto\t: %s\r\n" % expect) == 2, out
+    ping(lab.ns_b, SRV_TUN, count=3)
+    ping(lab.ns_a, CLI_TUN, count=3)
+    sent, got, n = text_transfer(lab, text_bytes)
+    assert n == text_bytes and got == sent
+    sent, got, n, dt = tcp_transfer(lab, 1 * MB, seed=seed, timeout=60)
+    assert n == 1 * MB and got == sent
+    out = s.client.show("ccp", "bundle " + s.cli_bundle)
+    m = re.search(r"Outgoing compression:\r\n.*?\tBytes\t: (\d+) -> (\d+)",
+                  out, re.S)
+    assert m and int(m.group(1)) >= text_bytes + 1 * MB, out
+    return m, out
+
+
 @pytest.mark.parametrize("alg", sorted(ALGS))
 def test_algorithm_ping_and_transfer(ppp_lab, alg):
     cfg = alg_config(alg)
     wire = WireCapture(ppp_lab, cfg)
     s = ppp_lab.session(cfg)
     expect = ALGS[alg][2]
-    for mpd, b in ((s.server, s.srv_bundle), (s.client, s.cli_bundle)):
-        out = wait_ccp(mpd, b)
-        assert out.count("\tProto\t: %s\r\n" % expect) == 2, out
-    ping(ppp_lab.ns_b, SRV_TUN, count=3)
-    ping(ppp_lab.ns_a, CLI_TUN, count=3)
-    sent, got, n = text_transfer(ppp_lab, 2 * MB)
-    assert n == 2 * MB and got == sent
-    sent, got, n, dt = tcp_transfer(ppp_lab, 1 * MB, seed=9, timeout=60)
-    assert n == 1 * MB and got == sent
-    out = s.client.show("ccp", "bundle " + s.cli_bundle)
-    m = re.search(r"Outgoing compression:\r\n.*?\tBytes\t: (\d+) -> (\d+)",
-                  out, re.S)
-    assert m and int(m.group(1)) >= 3 * MB, out
+    m, out = check_alg_session(ppp_lab, s, alg, 2 * MB, seed=9)
     if ALGS[alg][0] is not SEED_MPPE and "MPPE" not in expect:
         # compressible text shrank overall
         assert int(m.group(2)) < int(m.group(1)), out
@@ -179,20 +189,7 @@ def test_algorithm_over_pptp(ppp_lab, alg):
     test_pptp.py; here: `show ccp`, ping, byte-identical transfers."""
     cfg = alg_config(alg, transport="pptp")
     s = ppp_lab.session(cfg)
-    expect = ALGS[alg][2]
-    for mpd, b in ((s.server, s.srv_bundle), (s.client, s.cli_bundle)):
-        out = wait_ccp(mpd, b)
-        assert out.count("\tProto\t: %s\r\n" % expect) == 2, out
-    ping(ppp_lab.ns_b, SRV_TUN, count=3)
-    ping(ppp_lab.ns_a, CLI_TUN, count=3)
-    sent, got, n = text_transfer(ppp_lab, 1 * MB)
-    assert n == 1 * MB and got == sent
-    sent, got, n, dt = tcp_transfer(ppp_lab, 1 * MB, seed=11, timeout=60)
-    assert n == 1 * MB and got == sent
-    out = s.client.show("ccp", "bundle " + s.cli_bundle)
-    m = re.search(r"Outgoing compression:\r\n.*?\tBytes\t: (\d+) -> (\d+)",
-                  out, re.S)
-    assert m and int(m.group(1)) >= 2 * MB, out
+    check_alg_session(ppp_lab, s, alg, 1 * MB, seed=11)
     assert s.server.alive() and s.client.alive()
 
 
