@@ -371,8 +371,12 @@ test_magic_loopback(void **state)
 	assert_int_equal(lcp_get_magic(d->nak + 2, 4, &got), 0);
 	assert_int_not_equal(got, 0);
 
-	/* a different magic is acked and resets the loop count */
-	opt[2] = (uint8_t)((mine >> 24) ^ 0xff);
+	/* a different (non-zero) magic is acked and resets the loop count */
+	got = mine == 0x12345678u ? 0x87654321u : 0x12345678u;
+	opt[2] = (uint8_t)(got >> 24);
+	opt[3] = (uint8_t)(got >> 16);
+	opt[4] = (uint8_t)(got >> 8);
+	opt[5] = (uint8_t)got;
 	d = req(&lcp, opt, 6);
 	assert_int_equal(d->acklen, 6);
 	assert_int_not_equal(lcp.peer.magic, 0);
