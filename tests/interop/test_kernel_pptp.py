@@ -231,3 +231,110 @@ def test_kernel_pptp_server(lab, pptp_lab, daemons):
     g.kill(pid)
     k["pids"].remove(pid)
     assert_clean_log(g.read(log))
+
+
+# --------------------------------------------------------------------------
+# mpd5 dials pptpd (+ pppd) in the namespace, on the kernel backend
+# --------------------------------------------------------------------------
+
+GPNS_ADDR, GPOOL = "10.87.0.1", "10.87.0.10"    # pptpd's localip/remoteip
+
+
+def client_conf():
+    return "\n".join([
+        "startup:",
+        "\tset user admin adminpw admin",
+        "\tset console self 127.0.0.1 %d" % PORT,
+        "\tset console open",
+        # a static bundle is created before its link names it: the kernel
+        # backend is asked for (as in test_kernel_dp.py's PPPoE client)
+        "\tset global dataplane kernel",
+        "\tlog +iface2 +phys2",
+        "client:",
+        "\tcreate bundle static B",
+        "\tset ipcp ranges 0.0.0.0/0 0.0.0.0/0",
+        "\tcreate link static C pptp",
+        "\tset link action bundle B",
+        "\tset auth authname %s" % CLI_NAME,
+        "\tset auth password %s" % CLI_PASS,
+        "\tset pptp self %s" % SELF,
+        "\tset pptp peer %s" % PEER,
+        "\topen",
+        ""])
+
+
+def test_kernel_pptp_client_to_pptpd(lab, pptp_lab, daemons):
+    """mpd5 places the call (Outgoing-Call-Request, the PNS role) to
+    pptpd: its end of the call is a kernel channel, the tunnel carries a
+    ping and a TCP stream counted by ng0, and mpd5's `close` clears the
+    call (Call-Clear-Request): pptpd's pppd ends."""
+    from conftest import MPD_BIN
+    g, k = lab.guest, pptp_lab
+    slog, opts, sconf = (k["dir"] + "/pptpd-ppp.log",
+                         k["dir"] + "/pptpd.options", k["dir"] + "/pptpd.conf")
+    g.write(opts, "\n".join(["name pptpd", "require-mschap-v2",
+                             "refuse-pap", "refuse-chap", "refuse-mschap",
+                             "refuse-eap", "noccp", "nodefaultroute",
+                             "noproxyarp", "debug", "logfile " + slog, ""]))
+    g.write(sconf, "option %s\nlocalip %s\nremoteip %s\n" % (
+        opts, GPNS_ADDR, GPOOL))
+    k["pids"].append(g.spawn(
+        "exec ip netns exec %s pptpd -f -c %s -l %s -p %s/pptpd.pid" % (
+            k["ns"], sconf, PEER, k["dir"]), log=k["dir"] + "/pptpd.out"))
+    wait_for(lambda: g.run("ip netns exec %s ss -ltn | grep -q ':1723 '"
+                           % k["ns"])[0] == 0, GUEST_TIMEOUT,
+             "pptpd to listen", interval=0.3)
+    g.write(k["dir"] + "/mpd.conf", client_conf())
+    log = k["dir"] + "/mpd-client.log"
+    pid = g.spawn("exec %s -d %s -p %s/mpd.pid client" % (
+        MPD_BIN, k["dir"], k["dir"]), log=log)
+    k["pids"].insert(0, pid)
+
+    def up():
+        assert g.status(pid) is None, g.read(log)
+        _, out = g.run("ip -4 -o addr show dev ng0 2>/dev/null")
+        m = re.search(r"inet ([\d.]+) peer ([\d.]+)", out)
+        return m.groups() if m else None
+    try:
+        local, peer = wait_for(up, GUEST_TIMEOUT, "ng0 up", interval=0.5)
+    except AssertionError as e:
+        raise AssertionError("%s\n---- pppd ----\n%s\n---- mpd5 ----\n%s" % (
+            e, g.read(slog)[-3000:], g.read(log)[-5000:]))
+    assert (local, peer) == (GPOOL, GPNS_ADDR)
+    assert ppp_links(g) == ["ng0"], g.run("ip -d link")[1]
+    assert re.search(r"\[C\] PPTP: call #\d+ on kernel channel \d+",
+                     g.read(log)), g.read(log)[-4000:]
+    rc, out = g.run("python3 %s %d admin adminpw 'bundle B' 'show iface'"
+                    % (CONSOLE_PY, PORT), timeout=60)
+    assert "\tData plane      : kernel (set global dataplane kernel)\r\n" \
+        in out, out
+    rc, out = g.run("ping -n -c 3 -i 0.3 -W 3 %s" % GPNS_ADDR, timeout=40)
+    assert rc == 0, out
+    rlog = k["dir"] + "/recv2.log"
+    recv = g.spawn("exec ip netns exec %s python3 %s recv %s 5204 60"
+                   % (k["ns"], XFER_PY, GPNS_ADDR), log=rlog)
+    wait_for(lambda: "listening" in g.read(rlog), GUEST_TIMEOUT,
+             "receiver", interval=0.3)
+    rc, out = g.run("python3 %s send %s 5204 %d 60" % (
+        XFER_PY, GPNS_ADDR, XFER_BYTES), timeout=120)
+    assert rc == 0, out
+    wait_for(lambda: g.status(recv) is not None, GUEST_TIMEOUT, "receiver")
+    sent = re.search(r"sent (\d+) (\w+)", out).groups()
+    assert "recv %s %s" % sent in g.read(rlog), (out, g.read(rlog))
+    _, out = g.run("cat /sys/class/net/ng0/statistics/tx_bytes")
+    assert int(out.strip()) >= XFER_BYTES, out
+
+    # mpd5 (the PNS) clears the call; pptpd's pppd ends
+    g.run("python3 %s %d admin adminpw 'link C' 'close'" % (CONSOLE_PY,
+                                                             PORT))
+    wait_for(lambda: re.search(r"\[C\] PPTP: call #\d+ terminated locally",
+                               g.read(log)), GUEST_TIMEOUT, "the hang-up")
+    wait_for(lambda: "Connection terminated" in g.read(slog) or
+             "Modem hangup" in g.read(slog), GUEST_TIMEOUT,
+             "pptpd's pppd to end", interval=0.5)
+    # a static bundle keeps its interface; the addresses go
+    wait_for(lambda: "10.87.0." not in g.run("ip -4 addr show")[1], 20,
+             "ng0's addresses to go")
+    assert g.kill(k["pids"].pop(0)) == 0, g.read(log)[-4000:]
+    assert ppp_links(g) == []
+    assert_clean_log(g.read(log))
