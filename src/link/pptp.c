@@ -158,4 +158,5 @@ const struct phys_type phys_pptp = {
 	.listen		= pptp_listen,
 	.shutdown	= pptp_shutdown,
 	.self_addr	= pptp_self_addr,
+	.kernel_chan	= pptp_kernel_chan,
 };

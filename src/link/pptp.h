@@ -40,6 +40,7 @@ void	pptp_peer_addr(const struct link *l, char *buf, unsigned len);
 void	pptp_self_addr(const struct link *l, char *buf, unsigned len);
 void	pptp_calling_num(const struct link *l, char *buf, unsigned len);
 void	pptp_called_num(const struct link *l, char *buf, unsigned len);
+int	pptp_kernel_chan(const struct link *l);
 /* The "PPTP status:" lines of `show device` while the link is not DOWN. */
 void	pptp_show_status(struct cmd_ctx *ctx, const struct link *l);
 

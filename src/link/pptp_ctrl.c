@@ -25,6 +25,20 @@
  * gap fills or for PPTP_OOO_MS, then delivered in order; older and
  * duplicate packets are dropped.
  *
+ * Kernel channel: when the kernel data plane can be used
+ * (dp_kernel_usable()), an established IPv4 call is a PX_PROTO_PPTP
+ * socket instead (bound to our call id and address, connected to the
+ * peer's): Linux's pptp module then builds and parses the call's GRE with
+ * sequence numbers and acks of its own, and hands the frames it does not
+ * forward itself (all of them until the channel is connected to a ppp
+ * unit, dp/kernel.c) to the channel's /dev/ppp descriptor, where LCP,
+ * authentication and the rest are read and written.  Such a call takes no
+ * reference on the raw GRE socket; when that socket is open for other
+ * calls it still sees copies of the kernel call's packets (raw sockets
+ * get every GRE packet): those are ignored, neither delivered nor counted.
+ * A call whose channel can't be opened (no pptp module, call id taken in
+ * the kernel, IPv6) stays on the user-space path.
+ *
  * Bad input (truncated or malformed control messages, a broken stream,
  * GRE for unknown calls) is dropped, counted and logged; a broken stream
  * ends only its own control connection.  At most PPTP_HALF_OPEN_MAX
@@ -45,12 +59,15 @@
 #include <unistd.h>
 
 #include "../core/event.h"
+#include "../core/fdclose.h"
 #include "../core/global.h"
 #include "../core/log.h"
 #include "../core/mbuf.h"
 #include "../core/mem.h"
 #include "../core/util.h"
+#include "../dp/dp.h"
 #include "../ppp/link.h"
+#include "../sys/pppdev.h"
 #include "pptp_proto.h"
 
 #define PPTP_VENDOR		"FreeBSD MPD"
@@ -108,6 +125,10 @@ struct pptp_chan {
 	uint16_t		 peer_rwin;
 	bool			 windowing, delayed_ack, always_ack;
 	struct timer		 ack_timer, setup_timer;
+	bool			 gre_ref;	/* holds the raw GRE socket */
+	/* kernel channel (PX_PROTO_PPTP socket + its /dev/ppp fd) */
+	int			 ksock, kchan;
+	struct event		 ev_kchan;
 };
 
 /* One control connection. */
@@ -163,6 +184,7 @@ static void	pptp_gre_event(int type, void *arg);
 static void	pptp_chan_hangup(struct pptp_chan *ch, const char *reason);
 static void	pptp_setup_timeout(void *arg);
 static void	pptp_ooo_timeout(void *arg);
+static void	pptp_kchan_close(struct pptp_chan *ch);
 
 static struct phys_sock_kind pptp_kind = {
 	.type			= &phys_pptp,
@@ -612,6 +634,8 @@ pptp_gre_input(const struct u_addr *src, const uint8_t *p, size_t len)
 		return;
 	}
 	ch = pptp_chan_by_gre(g.call_id, src);
+	if (ch != NULL && ch->kchan >= 0)
+		return;		/* a copy: the kernel has this call */
 	if (ch == NULL || ch->state != PPTP_CH_ESTABLISHED || ch->l == NULL) {
 		pptp_gre_bad++;
 		log_msg(LG_PHYS3, "PPTP: GRE for unknown call id %u",
@@ -674,6 +698,7 @@ pptp_chan_new(struct pptp_cc *cc, struct link *l)
 	ch->cc = cc;
 	ch->l = l;
 	ch->cid = pptp_new_cid();
+	ch->ksock = ch->kchan = -1;
 	ch->peer_rwin = PPTP_RWIN;
 	ch->windowing = opt_enabled(&c->options, PPTP_OPT_WINDOWING);
 	ch->delayed_ack = opt_enabled(&c->options, PPTP_OPT_DELAYED_ACK);
@@ -713,7 +738,8 @@ pptp_chan_free(struct pptp_chan *ch, const char *reason)
 	timer_stop(&ch->setup_timer);
 	timer_stop(&ch->ooo_timer);
 	pptp_ooo_clear(&ch->ooo, pptp_mb_drop, NULL);
-	if (ch->state == PPTP_CH_ESTABLISHED)
+	pptp_kchan_close(ch);
+	if (ch->gre_ref)
 		pptp_gre_unref();
 	if (l != NULL && (st = l->dev_state) != NULL && st->ch == ch) {
 		st->ch = NULL;
@@ -757,15 +783,112 @@ pptp_chan_hangup(struct pptp_chan *ch, const char *reason)
 	pptp_chan_free(ch, reason);
 }
 
+/* ---- kernel channel ---- */
+
+/* One frame from the channel's /dev/ppp descriptor (protocol first). */
+static void
+pptp_kchan_read(int type, void *arg)
+{
+	struct pptp_chan *ch = arg;
+	struct link *l = ch->l;
+	struct pptp_state *st = l != NULL ? l->dev_state : NULL;
+	struct mbuf *m;
+	ssize_t r;
+
+	(void)type;
+	if (ch->kchan < 0)
+		return;
+	/* one frame per wakeup: the input may end the call */
+	m = mb_alloc(PPTP_FRAME_MAX);
+	do {
+		r = read(ch->kchan, m->data, PPTP_FRAME_MAX);
+	} while (r < 0 && errno == EINTR);
+	if (r == 0) {
+		/* the channel went away under us: end the call */
+		mb_free(m);
+		log_msg(LG_PHYS, "[%s] PPTP: kernel channel of call #%u closed",
+		    l != NULL ? l->name : "-", ch->serial);
+		pptp_chan_hangup(ch, "Dropped");
+		return;
+	}
+	if (r < 0 || l == NULL || st == NULL || st->ch != ch ||
+	    l->state != PHYS_STATE_UP) {
+		if (r >= 0 && st != NULL)
+			st->rx_drops++;
+		mb_free(m);
+		return;
+	}
+	m->len = (size_t)r;
+	link_phys_input(l, m);
+}
+
+/*
+ * Try to put the established call ch on a kernel channel; false leaves
+ * it on the user-space GRE path (logged).
+ */
+static bool
+pptp_kchan_open(struct pptp_chan *ch)
+{
+	const struct pptp_cc *cc = ch->cc;
+	const char *name = ch->l != NULL ? ch->l->name : "-";
+	int chan;
+
+	if (!dp_kernel_usable())
+		return false;
+	if (cc->self_addr.family != AF_INET ||
+	    cc->peer_addr.family != AF_INET) {
+		log_msg(LG_PHYS2, "[%s] PPTP: call #%u stays in user space: "
+		    "not IPv4", name, ch->serial);
+		return false;
+	}
+	if (pppdev_pptp_open(&pppdev_kernel_real, ch->cid,
+	    cc->self_addr.u.ip4, ch->pcid, cc->peer_addr.u.ip4, &ch->ksock,
+	    &chan) < 0) {
+		log_perr(LG_PHYS2, "[%s] PPTP: call #%u stays in user space: "
+		    "PX_PROTO_PPTP", name, ch->serial);
+		ch->ksock = -1;
+		return false;
+	}
+	if (pppdev_chan_attach(&pppdev_kernel_real, chan, &ch->kchan) < 0 ||
+	    event_register(&ch->ev_kchan, EV_READ, ch->kchan, EVF_RECURRING,
+	    pptp_kchan_read, ch) < 0) {
+		log_perr(LG_PHYS2, "[%s] PPTP: call #%u stays in user space: "
+		    "channel %d", name, ch->serial, chan);
+		pptp_kchan_close(ch);
+		return false;
+	}
+	log_msg(LG_PHYS2, "[%s] PPTP: call #%u on kernel channel %d",
+	    name, ch->serial, chan);
+	return true;
+}
+
+/*
+ * Close ch's kernel channel, if any.  The socket's release waits for an
+ * RCU grace period in the kernel: a closer thread does it.
+ */
+static void
+pptp_kchan_close(struct pptp_chan *ch)
+{
+	event_unregister(&ch->ev_kchan);
+	if (ch->kchan >= 0)
+		close(ch->kchan);
+	if (ch->ksock >= 0)
+		fd_close_async(ch->ksock);
+	ch->kchan = ch->ksock = -1;
+}
+
 static void
 pptp_chan_up(struct pptp_chan *ch)
 {
 	struct link *l = ch->l;
 	char a[INET6_ADDRSTRLEN];
 
-	if (pptp_gre_ref() < 0) {
-		pptp_chan_hangup(ch, "Connection failed");
-		return;
+	if (!pptp_kchan_open(ch)) {
+		if (pptp_gre_ref() < 0) {
+			pptp_chan_hangup(ch, "Connection failed");
+			return;
+		}
+		ch->gre_ref = true;
 	}
 	ch->state = PPTP_CH_ESTABLISHED;
 	timer_stop(&ch->setup_timer);
@@ -1015,6 +1138,16 @@ pptp_send(struct link *l, struct mbuf *m)
 		mb_free(m);
 		return -1;
 	}
+	if (ch->kchan >= 0) {
+		/* the kernel adds address/control, sequence and ack */
+		if (m->len >= 2 && m->data[0] == 0xff && m->data[1] == 0x03)
+			mb_trim_head(m, 2);
+		r = write(ch->kchan, m->data, m->len) < 0 ? -1 : 0;
+		if (r < 0)
+			st->tx_drops++;
+		mb_free(m);
+		return r;
+	}
 	/* RFC 2637 4.4: no more than the peer's window unacknowledged */
 	if (ch->windowing && ch->peer_acked_any &&
 	    (uint32_t)(ch->tx_seq - ch->peer_acked - 1) >= ch->peer_rwin) {
@@ -1027,6 +1160,14 @@ pptp_send(struct link *l, struct mbuf *m)
 		st->tx_drops++;
 	mb_free(m);
 	return r;
+}
+
+int
+pptp_kernel_chan(const struct link *l)
+{
+	const struct pptp_state *st = l->dev_state;
+
+	return st != NULL && st->ch != NULL ? st->ch->kchan : -1;
 }
 
 int

@@ -1,6 +1,6 @@
 /*
  * pppdev.c - Linux ppp_generic (/dev/ppp) and PPPoX requests (see
- * pppdev.h; RFC 1661 6.5/6.6, RFC 1990, RFC 2516 4).
+ * pppdev.h; RFC 1661 6.5/6.6, RFC 1990, RFC 2516 4, RFC 2637 4).
  */
 #include "pppdev.h"
 
@@ -50,12 +50,19 @@ real_connect(int fd, const struct sockaddr *sa, socklen_t len)
 	return connect(fd, sa, len);
 }
 
+static int
+real_bind(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	return bind(fd, sa, len);
+}
+
 const struct pppdev_kernel pppdev_kernel_real = {
 	.open = real_open,
 	.close = real_close,
 	.ioctl = real_ioctl,
 	.socket = real_socket,
 	.connect = real_connect,
+	.bind = real_bind,
 };
 
 /* Close fd keeping the caller's errno. */
@@ -297,4 +304,57 @@ pppdev_idle(const struct pppdev_kernel *k, int fd, long *xmit, long *recv)
 	*xmit = (long)id.xmit_idle;
 	*recv = (long)id.recv_idle;
 	return 0;
+}
+
+/* ---- PPTP ---- */
+
+int
+pppdev_pptp_addr(struct sockaddr_pppox *sa, uint16_t call_id,
+    struct in_addr addr)
+{
+	if (addr.s_addr == htonl(INADDR_ANY)) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(sa, 0, sizeof(*sa));
+	sa->sa_family = AF_PPPOX;
+	sa->sa_protocol = PX_PROTO_PPTP;
+	/* host order: the kernel converts when it writes the GRE key */
+	sa->sa_addr.pptp.call_id = call_id;
+	sa->sa_addr.pptp.sin_addr = addr;
+	return 0;
+}
+
+int
+pppdev_pptp_open(const struct pppdev_kernel *k, uint16_t cid,
+    struct in_addr self, uint16_t pcid, struct in_addr peer, int *sock,
+    int *chan)
+{
+	union {
+		struct sockaddr_pppox	px;	/* packed: no pointer casts */
+		struct sockaddr		sa;
+	} local, remote;
+	int s, c = -1;
+
+	if (k->bind == NULL || cid == 0 ||
+	    pppdev_pptp_addr(&local.px, cid, self) < 0 ||
+	    pppdev_pptp_addr(&remote.px, pcid, peer) < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	s = k->socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_PPTP);
+	if (s < 0)
+		return -1;
+	if (k->bind(s, &local.sa, sizeof(local.px)) < 0)
+		goto fail;
+	if (k->connect(s, &remote.sa, sizeof(remote.px)) < 0)
+		goto fail;
+	if (k->ioctl(s, PPPIOCGCHAN, &c) < 0)
+		goto fail;
+	*sock = s;
+	*chan = c;
+	return 0;
+fail:
+	pppdev_close_keep(k, s);
+	return -1;
 }

@@ -34,6 +34,8 @@ struct pppdev_kernel {
 	int	(*ioctl)(int fd, unsigned long req, void *arg);
 	int	(*socket)(int domain, int type, int proto);
 	int	(*connect)(int fd, const struct sockaddr *sa, socklen_t len);
+	/* PPTP block: PX_PROTO_PPTP sockets are bound (local call id) */
+	int	(*bind)(int fd, const struct sockaddr *sa, socklen_t len);
 };
 
 extern const struct pppdev_kernel pppdev_kernel_real;
@@ -127,5 +129,32 @@ int	pppdev_set_npmode(const struct pppdev_kernel *k, int fd, int proto,
 /* Seconds since the last data packet each way (PPPIOCGIDLE). */
 int	pppdev_idle(const struct pppdev_kernel *k, int fd, long *xmit,
 	    long *recv);
+
+/* ---- PPTP (PX_PROTO_PPTP, RFC 2637 4; drivers/net/ppp/pptp.c) ---- */
+
+/*
+ * Fill *sa with a PX_PROTO_PPTP address: a call id (host byte order, as
+ * the kernel keeps it) and an IPv4 address (network order; not
+ * INADDR_ANY: the kernel routes to it and matches packets on it).
+ * Returns 0, or -1 (EINVAL).
+ */
+int	pppdev_pptp_addr(struct sockaddr_pppox *sa, uint16_t call_id,
+	    struct in_addr addr);
+
+/*
+ * A PPTP channel: a PX_PROTO_PPTP socket bound to (our call id cid, our
+ * address self) and connected to (the peer's call id pcid, its address
+ * peer).  The kernel then builds and parses the call's enhanced GRE
+ * (sequence and acknowledgement numbers of its own) and claims GRE
+ * packets whose key is cid from peer.  *sock keeps the call (closing it
+ * ends the channel), *chan is the channel index for pppdev_chan_attach().
+ * cid 0 is refused (EINVAL): bound, it asks the kernel to pick a call
+ * id, which the control connection has already announced.  EBUSY: cid is
+ * in use by another PX_PROTO_PPTP socket of this kernel (call ids are
+ * global to the kernel, not per network namespace).
+ */
+int	pppdev_pptp_open(const struct pppdev_kernel *k, uint16_t cid,
+	    struct in_addr self, uint16_t pcid, struct in_addr peer, int *sock,
+	    int *chan);
 
 #endif /* MPD_SYS_PPPDEV_H */

@@ -156,9 +156,24 @@ fk_connect(int fd, const struct sockaddr *sa, socklen_t len)
 	return 0;
 }
 
+/* PPTP block: the last bound address (PX_PROTO_PPTP's local end) */
+static struct sockaddr_pppox fk_bound;
+
+static int
+fk_bind(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	fk_log("bind", fd, 0);
+	assert_int_equal((size_t)len, sizeof(struct sockaddr_pppox));
+	memcpy(&fk_bound, sa, sizeof(fk_bound));
+	if (fk_fails("bind"))
+		return -1;
+	return 0;
+}
+
 static const struct pppdev_kernel fake = {
 	.open = fk_open, .close = fk_close, .ioctl = fk_ioctl,
 	.socket = fk_socket, .connect = fk_connect,
+	.bind = fk_bind,
 };
 
 /* ---- pure ---- */
@@ -374,6 +389,130 @@ test_settings(void **state)
 	assert_int_equal(pppdev_idle(&fake, 10, &tx, &rx), -1);
 }
 
+/* ---- PPTP ---- */
+
+static struct in_addr
+ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+{
+	struct in_addr in;
+	uint8_t *p = (uint8_t *)&in.s_addr;
+
+	p[0] = a;
+	p[1] = b;
+	p[2] = c;
+	p[3] = d;
+	return in;
+}
+
+static void
+test_pptp_addr(void **state)
+{
+	struct sockaddr_pppox sa;
+	const uint8_t *ip;
+	struct in_addr any = { .s_addr = 0 };
+
+	(void)state;
+	memset(&sa, 0xa5, sizeof(sa));
+	assert_int_equal(pppdev_pptp_addr(&sa, 0x1234, ip4(192, 0, 2, 7)), 0);
+	assert_int_equal(sa.sa_family, AF_PPPOX);
+	assert_int_equal(sa.sa_protocol, PX_PROTO_PPTP);
+	/* the call id in host order (the kernel does htons on output) */
+	assert_int_equal(sa.sa_addr.pptp.call_id, 0x1234);
+	/* the address as on the wire */
+	ip = (const uint8_t *)&sa.sa_addr.pptp.sin_addr;
+	assert_int_equal(ip[0], 192);
+	assert_int_equal(ip[3], 7);
+	/* the rest of the union is zeroed */
+	assert_int_equal(((const uint8_t *)&sa)[sizeof(sa) - 1], 0);
+	/* a peer may use call id 0; no address is not an address */
+	assert_int_equal(pppdev_pptp_addr(&sa, 0, ip4(10, 0, 0, 1)), 0);
+	errno = 0;
+	assert_int_equal(pppdev_pptp_addr(&sa, 5, any), -1);
+	assert_int_equal(errno, EINVAL);
+}
+
+static void
+test_pptp_channel(void **state)
+{
+	const uint8_t *ip;
+	int sock = -1, chan = -1, chfd = -1;
+
+	(void)state;
+	fk_reset();
+	assert_int_equal(pppdev_pptp_open(&fake, 0x0102, ip4(10, 1, 0, 1),
+	    0xbeef, ip4(10, 1, 0, 2), &sock, &chan), 0);
+	assert_int_equal(sock, 10);
+	assert_int_equal(chan, 17);
+	/* socket, bind (our end), connect (the peer's), PPPIOCGCHAN */
+	assert_int_equal(fk.ncalls, 4);
+	assert_string_equal(fk.calls[0].what, "socket");
+	assert_int_equal(fk.calls[0].iarg, PX_PROTO_PPTP);
+	assert_string_equal(fk.calls[1].what, "bind");
+	assert_int_equal(fk.calls[1].fd, 10);
+	assert_int_equal(fk_bound.sa_protocol, PX_PROTO_PPTP);
+	assert_int_equal(fk_bound.sa_addr.pptp.call_id, 0x0102);
+	ip = (const uint8_t *)&fk_bound.sa_addr.pptp.sin_addr;
+	assert_int_equal(ip[3], 1);
+	assert_string_equal(fk.calls[2].what, "connect");
+	assert_int_equal(fk.last_sa.sa_protocol, PX_PROTO_PPTP);
+	assert_int_equal(fk.last_sa.sa_addr.pptp.call_id, 0xbeef);
+	ip = (const uint8_t *)&fk.last_sa.sa_addr.pptp.sin_addr;
+	assert_int_equal(ip[3], 2);
+	assert_true(fk.calls[3].req == PPPIOCGCHAN);
+	assert_int_equal(fk.calls[3].fd, 10);
+	/* the /dev/ppp side is the same as for every channel */
+	assert_int_equal(pppdev_chan_attach(&fake, chan, &chfd), 0);
+	assert_int_equal(fk.calls[5].iarg, 17);
+	assert_int_equal(fk.open_fds, 2);
+
+	/* the call id is taken in this kernel: EBUSY, nothing left open */
+	fk_reset();
+	fk.fail = "bind";
+	fk.fail_errno = EBUSY;
+	sock = -1;
+	assert_int_equal(pppdev_pptp_open(&fake, 7, ip4(10, 1, 0, 1), 8,
+	    ip4(10, 1, 0, 2), &sock, &chan), -1);
+	assert_int_equal(errno, EBUSY);
+	assert_int_equal(sock, -1);
+	assert_int_equal(fk.open_fds, 0);
+	/* no route to the peer */
+	fk_reset();
+	fk.fail = "connect";
+	fk.fail_errno = EHOSTUNREACH;
+	assert_int_equal(pppdev_pptp_open(&fake, 7, ip4(10, 1, 0, 1), 8,
+	    ip4(10, 1, 0, 2), &sock, &chan), -1);
+	assert_int_equal(errno, EHOSTUNREACH);
+	assert_int_equal(fk.open_fds, 0);
+	/* no pptp module: the socket itself fails */
+	fk_reset();
+	fk.fail = "socket";
+	fk.fail_errno = EPROTONOSUPPORT;
+	assert_int_equal(pppdev_pptp_open(&fake, 7, ip4(10, 1, 0, 1), 8,
+	    ip4(10, 1, 0, 2), &sock, &chan), -1);
+	assert_int_equal(errno, EPROTONOSUPPORT);
+	assert_int_equal(fk.open_fds, 0);
+	/* PPPIOCGCHAN refused */
+	fk_reset();
+	fk.fail_req = PPPIOCGCHAN;
+	assert_int_equal(pppdev_pptp_open(&fake, 7, ip4(10, 1, 0, 1), 8,
+	    ip4(10, 1, 0, 2), &sock, &chan), -1);
+	assert_int_equal(fk.open_fds, 0);
+	/* refused before any request: our call id 0, a missing address */
+	fk_reset();
+	assert_int_equal(pppdev_pptp_open(&fake, 0, ip4(10, 1, 0, 1), 8,
+	    ip4(10, 1, 0, 2), &sock, &chan), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(pppdev_pptp_open(&fake, 7, ip4(0, 0, 0, 0), 8,
+	    ip4(10, 1, 0, 2), &sock, &chan), -1);
+	assert_int_equal(pppdev_pptp_open(&fake, 7, ip4(10, 1, 0, 1), 8,
+	    ip4(0, 0, 0, 0), &sock, &chan), -1);
+	assert_int_equal(fk.ncalls, 0);
+	/* the peer's call id 0 is a call id */
+	assert_int_equal(pppdev_pptp_open(&fake, 7, ip4(10, 1, 0, 1), 0,
+	    ip4(10, 1, 0, 2), &sock, &chan), 0);
+	assert_int_equal(fk.last_sa.sa_addr.pptp.call_id, 0);
+}
+
 int
 main(void)
 {
@@ -383,6 +522,8 @@ main(void)
 		cmocka_unit_test(test_unit_new),
 		cmocka_unit_test(test_pppoe_channel),
 		cmocka_unit_test(test_settings),
+		cmocka_unit_test(test_pptp_addr),
+		cmocka_unit_test(test_pptp_channel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
