@@ -199,6 +199,22 @@ def test_tcp_udp_on_kernel_channels(lab, tty_lab):
         # but never saw the packets)
         _, out = g.run("cat /sys/class/net/%s/statistics/rx_bytes" % u[b])
         assert int(out.strip()) >= XFER_BYTES, out
+        # the other way: the kernel frames onto the pty faster than the
+        # relay and the client take it (back-pressure through the pty)
+        rlog = "%s/recv%d-back.log" % (k["dir"], port)
+        recv = g.spawn("exec ip netns exec %s python3 %s recv %s %d 90" % (
+            k["ns"], XFER_PY, local[srv_addr], port), log=rlog)
+        wait_for(lambda: "listening" in g.read(rlog), GUEST_TIMEOUT,
+                 "receiver", interval=0.3)
+        rc, out = g.run("python3 %s send %s %d %d 90" % (
+            XFER_PY, local[srv_addr], port, XFER_BYTES // 2), timeout=150)
+        assert rc == 0, (out, g.read(slog)[-3000:])
+        wait_for(lambda: g.status(recv) is not None, GUEST_TIMEOUT,
+                 "receiver")
+        sent = re.search(r"sent (\d+) (\w+)", out).groups()
+        assert "recv %s %s" % sent in g.read(rlog), (out, g.read(rlog))
+        _, out = g.run("cat /sys/class/net/%s/statistics/tx_bytes" % u[b])
+        assert int(out.strip()) >= XFER_BYTES // 2, out
 
     # the server closes the tcp link: LCP Terminate out of the channel
     lt = re.search(r"\[(LT-\d+)\] TCP: call on kernel", text).group(1)
