@@ -19,9 +19,14 @@
 #include "../sys/ttyppp.h"
 #include "hdlc.h"
 
-#define TTYCHAN_BUF		(32 * 1024)	/* per direction */
-#define TTYCHAN_FRAME_MAX	(65535 + 4)	/* what the channel may hand */
-#define TTYCHAN_DGRAM_MAX	(4096 + 4)	/* a datagram we relay */
+#define TTYCHAN_BUF		(16 * 1024)	/* per direction */
+/*
+ * Largest frame either way: the tcp/udp device MRU is 2048, and
+ * ppp_async delivers nothing over its own MRU (at most 2048 here, never
+ * less than 1500) plus the header.
+ */
+#define TTYCHAN_FRAME_MAX	(4096 + 4)
+#define TTYCHAN_DGRAM_MAX	TTYCHAN_FRAME_MAX
 #define TTYCHAN_READS		8		/* per wake-up (fairness) */
 #define TTYCHAN_CHUNK		4096
 
@@ -153,7 +158,7 @@ ttychan_open(struct link *l, const char *tag, int sock, bool dgram, int mru,
 	    sizeof(tc->to_sock_mem));
 	hdlc_decoder_init(&tc->dec, tc->dec_mem, sizeof(tc->dec_mem));
 	if (ttyppp_open(&ttyppp_sys_real, mru, &tc->c) < 0) {
-		log_perr(LG_PHYS2, "[%s] %s: call stays in user space: no "
+		log_perr(LG_PHYS, "[%s] %s: call stays in user space: no "
 		    "N_PPP pty channel", l->name, tag);
 		mem_free(tc);
 		return NULL;
