@@ -30,7 +30,7 @@ CONSOLE_PY = os.path.join(HERE, "guest_console.py")
 SRV_PORT = 5008
 CLI_PORT = 5009
 VA, VB = "10.84.0.1", "10.84.0.2"
-XFER_BYTES = 512 * 1024
+XFER_BYTES = 256 * 1024
 
 
 def server_conf():
