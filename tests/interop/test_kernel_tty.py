@@ -13,8 +13,9 @@ says each call is on a kernel channel; pings and a TCP stream cross each
 bundle and the kernel's counters see the stream.  The client is
 user-space framing on tun (link/hdlc.c), so the kernel's async framing
 talks to ours.  The server closes the tcp link, the client the udp one
-(LCP through the channel both ways); both reconnect, and a server killed
-with SIGKILL leaves no ppp unit behind.
+(LCP through the channel both ways); a client restarted in auto mode
+reconnects both (its outgoing calls on kernel channels under tun
+bundles), and a server killed with SIGKILL leaves no ppp unit behind.
 """
 
 import os
@@ -56,13 +57,13 @@ def server_conf():
     return "\n".join(lines + [""])
 
 
-def client_conf():
+def client_conf(dataplane):
     lines = [
         "startup:",
         "\tset user admin adminpw admin",
         "\tset console self 127.0.0.1 %d" % CLI_PORT,
         "\tset console open",
-        "\tset global dataplane tun",
+        "\tset global dataplane %s" % dataplane,
         "\tlog +phys2",
         "client:"]
     for b, link, t, port in (("CBT", "CT", "tcp", 7001),
@@ -95,7 +96,7 @@ def tty_lab(lab):
     g.write(k["dir"] + "/s/mpd.conf", server_conf())
     g.write(k["dir"] + "/s/mpd.secret", "%s %s\n" % (CLI_NAME, CLI_PASS),
             0o600)
-    g.write(k["dir"] + "/c/mpd.conf", client_conf())
+    g.write(k["dir"] + "/c/mpd.conf", client_conf("tun"))
     yield k
     for pid in k["pids"]:
         g.kill(pid)
@@ -144,7 +145,7 @@ def test_tcp_udp_on_kernel_channels(lab, tty_lab):
     g, k = lab.guest, tty_lab
     slog, clog = k["dir"] + "/srv.log", k["dir"] + "/cli.log"
     srv = spawn_mpd(g, k, "s", "server", slog)
-    spawn_mpd(g, k, "c", "client", clog, "ip netns exec %s " % k["ns"])
+    cli = spawn_mpd(g, k, "c", "client", clog, "ip netns exec %s " % k["ns"])
 
     def both_up():
         assert g.status(srv) is None, g.read(slog)[-4000:]
@@ -229,10 +230,25 @@ def test_tcp_udp_on_kernel_channels(lab, tty_lab):
              interval=0.5)
     assert "10.83.0." not in g.run("ip -4 addr show")[1]
 
-    # both again, then SIGKILL: units and ptys go with the descriptors
-    console(g, CLI_PORT, ["link CT", "open", "link CU", "open"], ns=k["ns"])
-    wait_for(lambda: len(ppp_links(g)) == 2, GUEST_TIMEOUT,
-             "two units again", interval=0.5)
+    # both again, from a client in auto mode: its static bundles are on
+    # tun, but its outgoing calls get kernel channels too (tun bundle over
+    # an N_PPP channel, kernel framing at both ends)
+    assert g.kill(cli) == 0, g.read(clog)[-4000:]
+    k["pids"].remove(cli)
+    assert_clean_log(g.read(clog))
+    g.write(k["dir"] + "/c/mpd.conf", client_conf("auto"))
+    g.run("rm -f %s %s/c/mpd.pid" % (clog, k["dir"]))
+    spawn_mpd(g, k, "c", "client", clog, "ip netns exec %s " % k["ns"])
+    wait_for(both_up, GUEST_TIMEOUT, "two units again", interval=0.5)
+    text = g.read(clog)
+    for tag in ("TCP", "UDP"):
+        assert re.search(r"\[C%s\] %s: call on kernel channel \d+ "
+                         r"\(N_PPP pty\)" % (tag[0], tag), text), text[-4000:]
+    for srv_addr in ("10.83.0.1", "10.83.0.2"):
+        rc, out = g.run("ip netns exec %s ping -n -c 2 -i 0.3 -W 3 %s"
+                        % (k["ns"], srv_addr), timeout=40)
+        assert rc == 0, out
+    # SIGKILL: units and ptys go with the descriptors
     g.kill(srv, sig=9)
     wait_for(lambda: ppp_links(g) == [], 20, "the units to vanish")
     _, routes = g.run("ip -4 route show; ip -4 addr show")
