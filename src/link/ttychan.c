@@ -52,6 +52,15 @@ struct ttychan {
 	uint64_t		 drops;
 };
 
+/* The kernel (tests substitute a fake through ttychan_set_sys()). */
+static const struct ttyppp_sys *tc_sys = &ttyppp_sys_real;
+
+void
+ttychan_set_sys(const struct ttyppp_sys *s)
+{
+	tc_sys = s != NULL ? s : &ttyppp_sys_real;
+}
+
 static void	ttychan_chan_read(int type, void *arg);
 static void	ttychan_pty_read(int type, void *arg);
 static void	ttychan_pty_write(int type, void *arg);
@@ -98,6 +107,22 @@ tc_want_(struct ttychan *tc, struct event *ev, int type, int fd, bool on,
 		event_unregister(ev);
 }
 
+/*
+ * The relay is dead: stop every event (so that it is reported once
+ * even if the owner waits before closing) and tell the owner, which may
+ * close tc.  The caller touches tc no more.
+ */
+static void
+ttychan_fail(struct ttychan *tc, const char *why)
+{
+	event_unregister(&tc->ev_chan);
+	event_unregister(&tc->ev_pty_r);
+	event_unregister(&tc->ev_pty_w);
+	event_unregister(&tc->ev_sock_r);
+	event_unregister(&tc->ev_sock_w);
+	tc->down(tc->arg, why);
+}
+
 /* ---- LCP's results on the channel ---- */
 
 /*
@@ -125,7 +150,7 @@ ttychan_sync(struct ttychan *tc)
 		n.raccm = tc->dgram ? HDLC_ACCM_DEFAULT : lcp->want.accmap;
 		n.mru = lcp->want.mru;
 	}
-	if (ttyppp_apply(&pppdev_kernel_real, tc->c.chfd, &n) < 0) {
+	if (ttyppp_apply(tc_sys->k, tc->c.chfd, &n) < 0) {
 		log_perr(LG_PHYS, "[%s] %s: can't set kernel channel %d",
 		    l->name, tc->tag, tc->c.chan);
 		return;
@@ -157,7 +182,7 @@ ttychan_open(struct link *l, const char *tag, int sock, bool dgram, int mru,
 	ttyppp_buf_init(&tc->to_sock, tc->to_sock_mem,
 	    sizeof(tc->to_sock_mem));
 	hdlc_decoder_init(&tc->dec, tc->dec_mem, sizeof(tc->dec_mem));
-	if (ttyppp_open(&ttyppp_sys_real, mru, &tc->c) < 0) {
+	if (ttyppp_open(tc_sys, mru, &tc->c) < 0) {
 		log_perr(LG_PHYS, "[%s] %s: call stays in user space: no "
 		    "N_PPP pty channel", l->name, tag);
 		mem_free(tc);
@@ -174,7 +199,7 @@ ttychan_open(struct link *l, const char *tag, int sock, bool dgram, int mru,
 		event_unregister(&tc->ev_chan);
 		event_unregister(&tc->ev_pty_r);
 		event_unregister(&tc->ev_sock_r);
-		ttyppp_close(&ttyppp_sys_real, &tc->c, fd_close_async);
+		ttyppp_close(tc_sys, &tc->c, fd_close_async);
 		mem_free(tc);
 		return NULL;
 	}
@@ -221,7 +246,7 @@ ttychan_close(struct ttychan *tc)
 	if (tc->sock >= 0)
 		ttychan_flush(tc);
 	/* the channel's unregistration may wait for the kernel: off-loop */
-	ttyppp_close(&ttyppp_sys_real, &tc->c, fd_close_async);
+	ttyppp_close(tc_sys, &tc->c, fd_close_async);
 	mem_free(tc);
 }
 
@@ -282,11 +307,8 @@ ttychan_chan_read(int type, void *arg)
 	while (r < 0 && errno == EINTR);
 	if (r <= 0) {
 		mb_free(m);
-		if (r == 0) {
-			/* the channel is gone: the pty died under us */
-			event_unregister(&tc->ev_chan);
-			tc->down(tc->arg, "kernel channel closed");
-		}
+		if (r == 0)	/* the channel is gone: the pty died */
+			ttychan_fail(tc, "kernel channel closed");
 		return;
 	}
 	m->len = (size_t)r;
@@ -304,7 +326,7 @@ ttychan_pump_to_pty(struct ttychan *tc)
 
 	if (io == TTYPPP_IO_ERR) {
 		log_perr(LG_PHYS, "[%s] %s: pty write", tc->l->name, tc->tag);
-		tc->down(tc->arg, "pty write failed");
+		ttychan_fail(tc, "pty write failed");
 		return;
 	}
 	tc_want(tc, &tc->ev_pty_w, EV_WRITE, tc->c.master,
@@ -339,7 +361,7 @@ ttychan_sock_read(int type, void *arg)
 		else
 			log_msg(LG_PHYS, "[%s] %s: connection closed by peer",
 			    tc->l->name, tc->tag);
-		tc->down(tc->arg, io == TTYPPP_IO_EOF ? "closed by peer" :
+		ttychan_fail(tc, io == TTYPPP_IO_EOF ? "closed by peer" :
 		    "connection lost");
 		return;
 	}
@@ -376,7 +398,7 @@ ttychan_pump_to_sock(struct ttychan *tc)
 	if (io == TTYPPP_IO_ERR) {
 		log_msg(LG_PHYS, "[%s] %s: connection lost: %s", tc->l->name,
 		    tc->tag, strerror(errno));
-		tc->down(tc->arg, "connection lost");
+		ttychan_fail(tc, "connection lost");
 		return;
 	}
 	tc_want(tc, &tc->ev_sock_w, EV_WRITE, tc->sock, io == TTYPPP_IO_AGAIN,
@@ -411,7 +433,7 @@ ttychan_pty_frames(struct ttychan *tc)
 		if (r <= 0) {
 			log_perr(LG_PHYS, "[%s] %s: pty read", tc->l->name,
 			    tc->tag);
-			tc->down(tc->arg, "pty read failed");
+			ttychan_fail(tc, "pty read failed");
 			return;
 		}
 		for (off = 0; off < (size_t)r; off += used) {
@@ -444,7 +466,7 @@ ttychan_pty_read(int type, void *arg)
 	    TTYCHAN_READS, &got);
 	if (io == TTYPPP_IO_EOF || io == TTYPPP_IO_ERR) {
 		log_perr(LG_PHYS, "[%s] %s: pty read", tc->l->name, tc->tag);
-		tc->down(tc->arg, "pty read failed");
+		ttychan_fail(tc, "pty read failed");
 		return;
 	}
 	ttychan_pump_to_sock(tc);

@@ -70,4 +70,8 @@ void	ttychan_dgram_input(struct ttychan *tc, const uint8_t *p, size_t len);
  */
 int	ttychan_fd(struct ttychan *tc);
 
+/* Tests: the kernel ttychan_open() and the LCP sync use (NULL: libc). */
+struct ttyppp_sys;
+void	ttychan_set_sys(const struct ttyppp_sys *s);
+
 #endif /* MPD_LINK_TTYCHAN_H */
