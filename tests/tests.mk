@@ -19,6 +19,8 @@ FUZZ_BINS	 = $(FUZZ_SRCS:tests/fuzz/%.c=build-fuzz/%)
 # test_tcpudp records the link life cycle calls of the devices under test.
 TEST_LDFLAGS_test_tcpudp = -Wl,--wrap=link_phys_up,--wrap=link_phys_down \
 		   -Wl,--wrap=link_phys_input,--wrap=link_incoming
+# test_ttychan records what the kernel channel delivers to the link.
+TEST_LDFLAGS_test_ttychan = -Wl,--wrap=link_phys_input
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIBMPD)
 	@mkdir -p $(dir $@)

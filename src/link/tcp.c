@@ -15,7 +15,13 @@
  *    every control octet is escaped; afterwards the ACCM the peer asked
  *    for.  Sockets are non-blocking with TCP_NODELAY; what the kernel does
  *    not take is queued up to TCP_TXQ_MAX bytes per link, beyond which
- *    whole frames are dropped and counted (the loop never blocks).
+ *    whole frames are dropped and counted (the loop never blocks);
+ *  - kernel channel: when the kernel data plane is usable
+ *    (dp_kernel_usable()), an established connection gets a pty in N_PPP
+ *    (link/ttychan.c): the kernel's ppp_async frames, every PPP frame goes
+ *    through the channel's /dev/ppp descriptor, and the socket is relayed
+ *    byte for byte to and from the pty.  Without one (refused), the
+ *    connection stays on the user-space framing above.
  *
  * Device states (l->state): DOWN -> CONNECTING -> UP.  Every way out of a
  * state other than DOWN is reported exactly once with link_phys_down():
@@ -38,9 +44,11 @@
 #include "../core/mbuf.h"
 #include "../core/mem.h"
 #include "../core/util.h"
+#include "../dp/dp.h"
 #include "../ppp/link.h"
 #include "../ppp/proto.h"
 #include "hdlc.h"
+#include "ttychan.h"
 
 #define TCP_MTU			2048
 #define TCP_MRU			2048
@@ -68,6 +76,7 @@ struct tcp_state {
 	uint8_t			*txq;
 	size_t			 txq_off, txq_len, txq_cap;
 	uint64_t		 tx_frames, tx_drops;
+	struct ttychan		*tc;		/* kernel channel, or NULL */
 };
 
 static void	tcp_read_event(int type, void *arg);
@@ -154,6 +163,8 @@ tcp_sock_get(struct link *l)
 static void
 tcp_sock_close(struct tcp_state *st)
 {
+	ttychan_close(st->tc);
+	st->tc = NULL;
 	event_unregister(&st->ev_read);
 	event_unregister(&st->ev_write);
 	timer_stop(&st->conn_timer);
@@ -179,6 +190,17 @@ tcp_down(struct tcp_state *st, const char *reason)
 	phys_sock_set_down(&st->sk, reason);
 }
 
+/* The kernel channel's relay ended: the connection is gone. */
+static void
+tcp_chan_down(void *arg, const char *why)
+{
+	struct tcp_state *st = arg;
+
+	log_msg(LG_PHYS2, "[%s] TCP: kernel channel relay: %s", st->sk.l->name,
+	    why);
+	tcp_down(st, "Dropped");
+}
+
 /* Connected (either way): start reading and report the device up. */
 static void
 tcp_established(struct tcp_state *st)
@@ -189,8 +211,12 @@ tcp_established(struct tcp_state *st)
 	timer_stop(&st->conn_timer);
 	(void)setsockopt(st->sk.fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 	hdlc_decoder_reset(&st->dec);
-	if (event_register(&st->ev_read, EV_READ, st->sk.fd, EVF_RECURRING,
-	    tcp_read_event, st) < 0) {
+	/* the relay reads the socket itself */
+	if (dp_kernel_usable())
+		st->tc = ttychan_open(l, "TCP", st->sk.fd, false, TCP_MRU,
+		    tcp_chan_down, st);
+	if (st->tc == NULL && event_register(&st->ev_read, EV_READ, st->sk.fd,
+	    EVF_RECURRING, tcp_read_event, st) < 0) {
 		log_perr(LG_ERR, "[%s] TCP: can't register socket", l->name);
 		tcp_down(st, "Connection failed");
 		return;
@@ -432,6 +458,14 @@ tcp_send(struct link *l, struct mbuf *m)
 		mb_free(m);
 		return -1;
 	}
+	if (st->tc != NULL) {
+		if (ttychan_send(st->tc, m) < 0) {
+			st->tx_drops++;
+			return -1;
+		}
+		st->tx_frames++;
+		return 0;
+	}
 	n = hdlc_encode(m->data, m->len, tcp_tx_accm(l, m->data, m->len),
 	    out, sizeof(out));
 	mb_free(m);
@@ -633,6 +667,15 @@ tcp_shutdown(struct link *l)
 	phys_sock_state_free(l);
 }
 
+/* kernel_chan: the call's /dev/ppp channel descriptor, or -1. */
+static int
+tcp_kernel_chan(const struct link *l)
+{
+	struct tcp_state *st = l->dev_state;
+
+	return st != NULL ? ttychan_fd(st->tc) : -1;
+}
+
 /* ---- views ---- */
 
 /* The TCP block of `show device` (spec 5.6). */
@@ -669,4 +712,5 @@ const struct phys_type phys_tcp = {
 	.listen		= tcp_listen,
 	.shutdown	= tcp_shutdown,
 	.self_addr	= phys_sock_self_addr,
+	.kernel_chan	= tcp_kernel_chan,
 };

@@ -15,6 +15,12 @@
  *    address and port (SO_REUSEPORT) and connected to the peer, so the
  *    kernel delivers the peer's later datagrams to it.  The first datagram
  *    is passed on after link_phys_up().
+ * Kernel channel: when the kernel data plane is usable (dp_kernel_usable()),
+ * a call gets a pty in N_PPP (link/ttychan.c) before it is reported up:
+ * every PPP frame then goes through the channel's /dev/ppp descriptor, the
+ * kernel's async framing on the pty is decoded into one datagram per
+ * frame and each datagram is encoded onto the pty.  Refused, the call
+ * stays in user space.
  * There is no connection state (spec 4.6.4): a link goes down only by
  * phys_close() (LCP keep-alives detect a dead peer).  ICMP errors on the
  * connected socket are counted and otherwise ignored; a datagram the
@@ -35,7 +41,9 @@
 #include "../core/mbuf.h"
 #include "../core/mem.h"
 #include "../core/util.h"
+#include "../dp/dp.h"
 #include "../ppp/link.h"
+#include "ttychan.h"
 
 #define UDP_MTU			2048
 #define UDP_MRU			2048
@@ -52,6 +60,7 @@ struct udp_state {
 	struct timer		 report_timer;	/* outcome of udp_open() */
 	uint64_t		 tx_frames, tx_drops, rx_frames, rx_drops;
 	uint64_t		 icmp_errors;
+	struct ttychan		*tc;		/* kernel channel, or NULL */
 };
 
 static void	udp_read_event(int type, void *arg);
@@ -136,6 +145,8 @@ udp_sock_get(struct link *l)
 static void
 udp_sock_close(struct udp_state *st)
 {
+	ttychan_close(st->tc);
+	st->tc = NULL;
 	event_unregister(&st->ev_read);
 	if (st->sk.fd >= 0)
 		close(st->sk.fd);
@@ -206,6 +217,26 @@ udp_attach(struct udp_state *st, int fd)
 	return 0;
 }
 
+/* The kernel channel's relay failed (the pty): end the call. */
+static void
+udp_chan_down(void *arg, const char *why)
+{
+	struct udp_state *st = arg;
+
+	log_msg(LG_PHYS2, "[%s] UDP: kernel channel relay: %s", st->sk.l->name,
+	    why);
+	udp_down(st, "Dropped");
+}
+
+/* The call's socket is set: a kernel channel for it when usable. */
+static void
+udp_chan_open(struct udp_state *st)
+{
+	if (st->tc == NULL && st->sk.fd >= 0 && dp_kernel_usable())
+		st->tc = ttychan_open(st->sk.l, "UDP", st->sk.fd, true,
+		    UDP_MRU, udp_chan_down, st);
+}
+
 /* ---- outgoing calls ---- */
 
 /* The deferred outcome of udp_open(). */
@@ -219,6 +250,7 @@ udp_report(void *arg)
 		udp_down(st, "Connection failed");
 		return;
 	}
+	udp_chan_open(st);
 	l->state = PHYS_STATE_UP;
 	link_phys_up(l);
 }
@@ -296,6 +328,14 @@ udp_send(struct link *l, struct mbuf *m)
 		mb_free(m);
 		return -1;
 	}
+	if (st->tc != NULL) {
+		if (ttychan_send(st->tc, m) < 0) {
+			st->tx_drops++;
+			return -1;
+		}
+		st->tx_frames++;
+		return 0;
+	}
 	do
 		w = send(st->sk.fd, m->data, m->len,
 		    MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -323,7 +363,10 @@ udp_deliver(struct udp_state *st, const uint8_t *p, size_t len)
 		return;
 	}
 	st->rx_frames++;
-	link_phys_input(st->sk.l, mb_copy(p, len));
+	if (st->tc != NULL)
+		ttychan_dgram_input(st->tc, p, len);
+	else
+		link_phys_input(st->sk.l, mb_copy(p, len));
 }
 
 /* Datagrams on the link's connected socket. */
@@ -461,6 +504,7 @@ udp_incoming(struct phys_listener *ls, const struct u_addr *a, uint16_t port,
 	st->sk.peer_addr = *a;
 	st->sk.peer_port = port;
 	gen = st->sk.gen;
+	udp_chan_open(st);
 	l->state = PHYS_STATE_UP;
 	link_phys_up(l);
 	if (st->sk.fd >= 0 && st->sk.gen == gen)
@@ -533,6 +577,15 @@ udp_shutdown(struct link *l)
 	phys_sock_state_free(l);
 }
 
+/* kernel_chan: the call's /dev/ppp channel descriptor, or -1. */
+static int
+udp_kernel_chan(const struct link *l)
+{
+	struct udp_state *st = l->dev_state;
+
+	return st != NULL ? ttychan_fd(st->tc) : -1;
+}
+
 /* ---- views ---- */
 
 /* The UDP block of `show device` (spec 5.6). */
@@ -566,4 +619,5 @@ const struct phys_type phys_udp = {
 	.listen		= udp_listen,
 	.shutdown	= udp_shutdown,
 	.self_addr	= phys_sock_self_addr,
+	.kernel_chan	= udp_kernel_chan,
 };
