@@ -1,0 +1,243 @@
+"""
+The L2TP kernel channel (src/sys/l2tpnl.c, src/link/l2tp_ctrl.c) on the
+kernel data plane inside the lab guest, whose kernel has l2tp_core,
+l2tp_netlink and l2tp_ppp:
+
+    guest root namespace                       guest netns kl<pid>
+      mpd5 (this tree's binary), LNS             xl2tpd + pppd (pppol2tp)
+      on kl<pid>a 10.76.0.1  <=== veth ===>      LAC on kl<pid>b 10.76.0.2
+
+mpd5 keeps the control connection; the call's data is a kernel session
+of a kernel tunnel created on mpd5's UDP socket (`ip l2tp show` lists
+them), its PPP channel is connected to the ppp unit renamed ng0: `show
+iface` says kernel, pings and a TCP stream cross and the kernel counts
+the bytes.  Tear-down from each side leaves no kernel tunnel or session:
+mpd5 closes the call (CDN) and then the idle tunnel (StopCCN,
+`l2tptimeout`), xl2tpd closes the tunnel (StopCCN); and a SIGKILL of
+mpd5 takes its kernel tunnel and the ppp unit with its descriptors.
+"""
+
+import os
+import re
+
+import pytest
+
+from conftest import CLI_NAME, CLI_PASS, GUEST_TIMEOUT, wait_for
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+XFER_PY = os.path.join(HERE, "xfer.py")
+CONSOLE_PY = os.path.join(HERE, "guest_console.py")
+LNS_ADDR = "10.78.0.1"
+POOL = ("10.78.0.10", "10.78.0.20")
+PORT = 5007
+UNIT = 7                        # pppd's ppp7 in the LAC namespace
+XFER_BYTES = 1 << 20
+
+
+def lns_conf(self_ip):
+    return "\n".join([
+        "startup:",
+        "\tset user admin adminpw admin",
+        "\tset console self 127.0.0.1 %d" % PORT,
+        "\tset console open",
+        "\tset global l2tptimeout 2",
+        "\tlog +iface2 +phys2",
+        "lns:",
+        "\tset ippool add pool1 %s %s" % POOL,
+        "\tcreate bundle template B",
+        "\tset ipcp ranges %s/32 ippool pool1" % LNS_ADDR,
+        "\tset iface idle 3600",
+        "\tcreate link template L l2tp",
+        "\tset link action bundle B",
+        "\tset link no pap chap eap",
+        "\tset link enable chap-md5",
+        "\tset l2tp self %s" % self_ip,
+        "\tset l2tp hostname mpd5-lns",
+        "\tset link enable incoming",
+        ""])
+
+
+def xl2tpd_conf(lns, opts):
+    return "\n".join([
+        "[global]",
+        "port = 1701",
+        "access control = no",
+        "",
+        "[lac mpd]",
+        "lns = %s" % lns,
+        "autodial = yes",
+        "redial = no",
+        "require authentication = no",
+        "hostname = guest-lac",
+        "name = %s" % CLI_NAME,
+        "pppoptfile = %s" % opts,
+        ""])
+
+
+def pppd_opts(log):
+    return "\n".join(["name %s" % CLI_NAME, "user %s" % CLI_NAME,
+                      "password %s" % CLI_PASS, "noauth", "refuse-eap",
+                      "refuse-pap", "noipdefault", "nodefaultroute",
+                      "noccp", "debug", "logfile %s" % log,
+                      "unit %d" % UNIT, ""])
+
+
+@pytest.fixture
+def l2tp_lab(lab):
+    """veth pair + the LAC's namespace in the guest; removed afterwards."""
+    g = lab.guest
+    tag = "%d" % os.getpid()
+    k = {"ns": "kl" + tag, "va": "kl%sa" % tag, "vb": "kl%sb" % tag,
+         "dir": "/tmp/kl2tp" + tag, "pids": []}
+    g.run("ip netns add {ns} && ip link add {va} type veth peer name {vb} "
+          "&& ip link set {vb} netns {ns} && ip addr add 10.76.0.1/24 dev "
+          "{va} && ip link set {va} up && ip -n {ns} link set lo up && "
+          "ip -n {ns} addr add 10.76.0.2/24 dev {vb} && "
+          "ip -n {ns} link set {vb} up && mkdir -p {dir}".format(**k),
+          check=True)
+    g.write(k["dir"] + "/mpd.conf", lns_conf("10.76.0.1"))
+    g.write(k["dir"] + "/mpd.secret", "%s %s\n" % (CLI_NAME, CLI_PASS),
+            0o600)
+    yield k
+    for pid in k["pids"]:
+        g.kill(pid)
+    g.run("ip netns del {ns}; ip link del {va}".format(**k))
+
+
+def kernel_l2tp(g):
+    """(tunnels, sessions) of the guest root namespace's kernel."""
+    _, t = g.run("ip l2tp show tunnel")
+    _, s = g.run("ip l2tp show session")
+    return (re.findall(r"^Tunnel (\d+)", t, re.M),
+            re.findall(r"^Session (\d+)", s, re.M))
+
+
+def ppp_links(g):
+    _, out = g.run("ip -o link show | grep 'link/ppp'")
+    return sorted(set(re.findall(r"^\d+: ([^:@]+)[:@]", out, re.M)))
+
+
+def assert_clean_log(text):
+    for marker in ("ERROR: AddressSanitizer", "LeakSanitizer",
+                   "runtime error:"):
+        assert marker not in text, text[-6000:]
+
+
+def test_kernel_l2tp_lns(lab, l2tp_lab):
+    g, k = lab.guest, l2tp_lab
+    from conftest import MPD_BIN
+    log = k["dir"] + "/mpd.log"
+    mpd = g.spawn("exec %s -d %s -p %s/mpd.pid lns" % (MPD_BIN, k["dir"],
+                                                       k["dir"]), log=log)
+    k["pids"].append(mpd)
+    wait_for(lambda: "CONSOLE: listening" in g.read(log) or
+             g.status(mpd) is not None, GUEST_TIMEOUT, "mpd5 in the guest")
+    assert g.status(mpd) is None, g.read(log)
+
+    base = k["dir"] + "/xl2tpd"
+    plog, opts, conf = base + ".pppd.log", base + ".options", base + ".conf"
+    ctl, xlog = base + ".control", base + ".log"
+    g.write(opts, pppd_opts(plog))
+    g.write(conf, xl2tpd_conf("10.76.0.1", opts))
+    g.run("mkdir -p /var/run/xl2tpd")
+    xl = g.spawn("exec ip netns exec %s xl2tpd -D -c %s -C %s -p %s.pid"
+                 % (k["ns"], conf, ctl, base), log=xlog)
+    k["pids"].append(xl)
+
+    def logs():
+        return "---- xl2tpd ----\n%s\n---- pppd ----\n%s\n---- mpd5 ----\n%s" \
+            % (g.read(xlog)[-2000:], g.read(plog)[-2000:],
+               g.read(log)[-5000:])
+
+    def lac_up():
+        assert g.status(xl) is None, logs()
+        _, out = g.run("ip -n %s -4 -o addr show dev ppp%d 2>/dev/null"
+                       % (k["ns"], UNIT))
+        m = re.search(r"inet ([\d.]+) peer ([\d.]+)", out)
+        return m.groups() if m else None
+
+    def wait_up(what):
+        try:
+            return wait_for(lac_up, GUEST_TIMEOUT, what, interval=0.5)
+        except AssertionError as e:
+            raise AssertionError("%s\n%s" % (e, logs()))
+
+    def wait_gone(what, timeout=30):
+        wait_for(lambda: kernel_l2tp(g) == ([], []), timeout,
+                 what + ": no kernel tunnel or session", interval=0.5)
+
+    local, peer = wait_up("the LAC's ppp%d up" % UNIT)
+    assert peer == LNS_ADDR
+
+    # the call is a kernel session; ng0 is a ppp unit on the kernel backend
+    text = g.read(log)
+    assert re.search(r"L2TP: session \d+/\d+ on kernel channel \d+", text), \
+        logs()
+    tunnels, sessions = kernel_l2tp(g)
+    assert len(tunnels) == 1 and len(sessions) == 1, (tunnels, sessions)
+    assert ppp_links(g) == ["ng0"], g.run("ip -d link")[1]
+    m = re.search(r"\[(B-\d+)\] IFACE: ppp unit \d+ is ng0", text)
+    assert m, logs()
+    rc, out = g.run("python3 %s %d admin adminpw 'bundle %s' 'show iface'"
+                    % (CONSOLE_PY, PORT, m.group(1)), timeout=60)
+    assert rc == 0, out
+    assert re.search(r"\tData plane      : kernel \(ppp_generic, links on "
+                     r"kernel channels\)\r\n", out), out
+
+    # data: ping both ways, a TCP stream from the LAC side to the LNS
+    rc, out = g.run("ip netns exec %s ping -n -c 3 -i 0.3 -W 3 %s"
+                    % (k["ns"], LNS_ADDR), timeout=40)
+    assert rc == 0, out
+    rc, out = g.run("ping -n -c 3 -i 0.3 -W 3 %s" % local, timeout=40)
+    assert rc == 0, out
+    rlog = k["dir"] + "/recv.log"
+    recv = g.spawn("exec python3 %s recv %s 5203 60" % (XFER_PY, LNS_ADDR),
+                   log=rlog)
+    k["pids"].append(recv)
+    wait_for(lambda: "listening" in g.read(rlog), GUEST_TIMEOUT,
+             "receiver", interval=0.3)
+    rc, out = g.run("ip netns exec %s python3 %s send %s 5203 %d 60" % (
+        k["ns"], XFER_PY, LNS_ADDR, XFER_BYTES), timeout=120)
+    assert rc == 0, out
+    wait_for(lambda: g.status(recv) is not None, GUEST_TIMEOUT, "receiver")
+    sent = re.search(r"sent (\d+) (\w+)", out).groups()
+    assert "recv %s %s" % sent in g.read(rlog), (out, g.read(rlog))
+    # the kernel counted the stream on ng0 and on the L2TP session
+    _, out = g.run("cat /sys/class/net/ng0/statistics/rx_bytes")
+    assert int(out.strip()) >= XFER_BYTES, out
+    _, out = g.run("ip -s l2tp show session")
+    m = re.search(r"RX packets:? *\d+ *bytes:? *(\d+)|rx_bytes (\d+)", out)
+    if m:
+        assert int(m.group(1) or m.group(2)) >= XFER_BYTES, out
+
+    # the LNS closes the call (CDN), then the idle tunnel (StopCCN)
+    link = re.search(r"\[(L-\d+)\] Link: Join bundle", g.read(log))
+    assert link, logs()
+    g.run("python3 %s %d admin adminpw 'link %s' 'close'"
+          % (CONSOLE_PY, PORT, link.group(1)), timeout=60)
+    wait_for(lambda: kernel_l2tp(g)[1] == [], 20, "the kernel session to go",
+             interval=0.5)
+    wait_gone("mpd5 closed the call and the tunnel")
+    wait_for(lambda: lac_up() is None, GUEST_TIMEOUT, "the LAC's end",
+             interval=0.5)
+
+    # the LAC dials again, then closes the tunnel itself (StopCCN)
+    g.run("echo 'c mpd' > %s" % ctl)
+    wait_up("the second call")
+    assert len(kernel_l2tp(g)[1]) == 1, logs()
+    g.run("echo 'd mpd' > %s" % ctl)
+    wait_for(lambda: re.search(r"control connection .* closed by peer",
+                               g.read(log)), GUEST_TIMEOUT, "the StopCCN")
+    wait_gone("xl2tpd closed the tunnel")
+
+    # a third call, then SIGKILL: nothing stays in the kernel
+    wait_for(lambda: lac_up() is None, GUEST_TIMEOUT, "the LAC's end",
+             interval=0.5)
+    g.run("echo 'c mpd' > %s" % ctl)
+    wait_up("the third call")
+    assert len(kernel_l2tp(g)[0]) == 1, logs()
+    g.kill(mpd, sig=9)
+    k["pids"].remove(mpd)
+    wait_gone("mpd5 killed", timeout=20)
+    wait_for(lambda: ppp_links(g) == [], 20, "ng0 to vanish")
+    assert_clean_log(g.read(log))
