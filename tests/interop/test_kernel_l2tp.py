@@ -11,10 +11,15 @@ mpd5 keeps the control connection; the call's data is a kernel session
 of a kernel tunnel created on mpd5's UDP socket (`ip l2tp show` lists
 them), its PPP channel is connected to the ppp unit renamed ng0: `show
 iface` says kernel, pings and a TCP stream cross and the kernel counts
-the bytes.  Tear-down from each side leaves no kernel tunnel or session:
-mpd5 closes the call (CDN) and then the idle tunnel (StopCCN,
-`l2tptimeout`), xl2tpd closes the tunnel (StopCCN); and a SIGKILL of
-mpd5 takes its kernel tunnel and the ppp unit with its descriptors.
+the bytes.  Tear-down by the LAC (xl2tpd's StopCCN) leaves no kernel
+tunnel or session, and a SIGKILL of mpd5 takes its kernel tunnel and the
+ppp unit with its descriptors.
+
+The other way round, mpd5 as LAC on the kernel backend (`set global
+dataplane kernel`, static bundle) dials xl2tpd + pppd as LNS in the
+namespace: a kernel session again, ping, a TCP stream counted on ng0,
+and mpd5's close (CDN, then StopCCN of the idle tunnel after
+`l2tptimeout`) leaves no kernel tunnel or session.
 """
 
 import os
@@ -205,39 +210,137 @@ def test_kernel_l2tp_lns(lab, l2tp_lab):
     # the kernel counted the stream on ng0 and on the L2TP session
     _, out = g.run("cat /sys/class/net/ng0/statistics/rx_bytes")
     assert int(out.strip()) >= XFER_BYTES, out
-    _, out = g.run("ip -s l2tp show session")
-    m = re.search(r"RX packets:? *\d+ *bytes:? *(\d+)|rx_bytes (\d+)", out)
-    if m:
-        assert int(m.group(1) or m.group(2)) >= XFER_BYTES, out
+    # `dataseq` (on by default): the kernel session sends Ns/Nr
+    _, out = g.run("ip l2tp show session")
+    assert "sequence numbering: send" in out, out
 
-    # the LNS closes the call (CDN), then the idle tunnel (StopCCN)
-    link = re.search(r"\[(L-\d+)\] Link: Join bundle", g.read(log))
-    assert link, logs()
-    g.run("python3 %s %d admin adminpw 'link %s' 'close'"
-          % (CONSOLE_PY, PORT, link.group(1)), timeout=60)
-    wait_for(lambda: kernel_l2tp(g)[1] == [], 20, "the kernel session to go",
-             interval=0.5)
-    wait_gone("mpd5 closed the call and the tunnel")
-    wait_for(lambda: lac_up() is None, GUEST_TIMEOUT, "the LAC's end",
-             interval=0.5)
-
-    # the LAC dials again, then closes the tunnel itself (StopCCN)
-    g.run("echo 'c mpd' > %s" % ctl)
-    wait_up("the second call")
-    assert len(kernel_l2tp(g)[1]) == 1, logs()
+    # xl2tpd closes the tunnel (StopCCN): the session goes with it
     g.run("echo 'd mpd' > %s" % ctl)
     wait_for(lambda: re.search(r"control connection .* closed by peer",
                                g.read(log)), GUEST_TIMEOUT, "the StopCCN")
     wait_gone("xl2tpd closed the tunnel")
 
-    # a third call, then SIGKILL: nothing stays in the kernel
+    # a second call, then SIGKILL: nothing stays in the kernel
     wait_for(lambda: lac_up() is None, GUEST_TIMEOUT, "the LAC's end",
              interval=0.5)
     g.run("echo 'c mpd' > %s" % ctl)
-    wait_up("the third call")
+    wait_up("the second call")
     assert len(kernel_l2tp(g)[0]) == 1, logs()
     g.kill(mpd, sig=9)
     k["pids"].remove(mpd)
     wait_gone("mpd5 killed", timeout=20)
     wait_for(lambda: ppp_links(g) == [], 20, "ng0 to vanish")
+    assert_clean_log(g.read(log))
+
+
+GLNS_ADDR = "10.75.0.1"             # xl2tpd's local ip
+GPOOL = ("10.75.0.10", "10.75.0.20")
+
+
+def lac_conf(self_ip, peer_ip):
+    return "\n".join([
+        "startup:",
+        "\tset user admin adminpw admin",
+        "\tset console self 127.0.0.1 %d" % PORT,
+        "\tset console open",
+        "\tset global dataplane kernel",
+        "\tset global l2tptimeout 2",
+        "\tlog +iface2 +phys2",
+        "lac:",
+        "\tcreate bundle static B",
+        "\tset ipcp ranges 0.0.0.0/0 0.0.0.0/0",
+        "\tcreate link static C l2tp",
+        "\tset link action bundle B",
+        "\tset auth authname %s" % CLI_NAME,
+        "\tset auth password %s" % CLI_PASS,
+        "\tset l2tp self %s" % self_ip,
+        "\tset l2tp peer %s" % peer_ip,
+        "\tset l2tp hostname mpd5-lac",
+        "\topen",
+        ""])
+
+
+def test_kernel_l2tp_lac(lab, l2tp_lab):
+    g, k = lab.guest, l2tp_lab
+    base = k["dir"] + "/xl2tpd-lns"
+    plog, opts, conf = base + ".pppd.log", base + ".options", base + ".conf"
+    ctl, xlog = base + ".control", base + ".log"
+    g.write(opts, "\n".join(["name xl2tpd-lns", "refuse-eap", "debug",
+                             "logfile %s" % plog, "nodefaultroute",
+                             "noproxyarp", "noccp", "unit %d" % UNIT, ""]))
+    g.write(conf, "\n".join([
+        "[global]", "port = 1701", "access control = no", "",
+        "[lns default]",
+        "ip range = %s-%s" % GPOOL,
+        "local ip = %s" % GLNS_ADDR,
+        "require chap = yes",
+        "refuse pap = yes",
+        "require authentication = yes",
+        "hostname = guest-lns",
+        "name = xl2tpd-lns",
+        "pppoptfile = %s" % opts, ""]))
+    g.run("mkdir -p /var/run/xl2tpd")
+    xl = g.spawn("exec ip netns exec %s xl2tpd -D -c %s -C %s -p %s.pid"
+                 % (k["ns"], conf, ctl, base), log=xlog)
+    k["pids"].append(xl)
+    wait_for(lambda: "Listening on IP address" in g.read(xlog),
+             GUEST_TIMEOUT, "xl2tpd to listen", interval=0.3)
+
+    from conftest import MPD_BIN
+    g.write(k["dir"] + "/mpd.conf", lac_conf("10.76.0.1", "10.76.0.2"))
+    log = k["dir"] + "/mpd-lac.log"
+    mpd = g.spawn("exec %s -d %s -p %s/mpd.pid lac" % (MPD_BIN, k["dir"],
+                                                       k["dir"]), log=log)
+    k["pids"].insert(0, mpd)
+
+    def logs():
+        return "---- xl2tpd ----\n%s\n---- pppd ----\n%s\n---- mpd5 ----\n%s" \
+            % (g.read(xlog)[-2000:], g.read(plog)[-2000:],
+               g.read(log)[-5000:])
+
+    def up():
+        assert g.status(mpd) is None, logs()
+        _, out = g.run("ip -4 -o addr show dev ng0 2>/dev/null")
+        m = re.search(r"inet ([\d.]+) peer ([\d.]+)", out)
+        return m.groups() if m else None
+    try:
+        local, peer = wait_for(up, GUEST_TIMEOUT, "ng0 up", interval=0.5)
+    except AssertionError as e:
+        raise AssertionError("%s\n%s" % (e, logs()))
+    assert peer == GLNS_ADDR
+    assert GPOOL[0] <= local <= GPOOL[1], local
+    assert ppp_links(g) == ["ng0"], g.run("ip -d link")[1]
+    assert re.search(r"L2TP: session \d+/\d+ on kernel channel \d+",
+                     g.read(log)), logs()
+    tunnels, sessions = kernel_l2tp(g)
+    assert len(tunnels) == 1 and len(sessions) == 1, (tunnels, sessions)
+
+    rc, out = g.run("ping -n -c 3 -i 0.3 -W 3 %s" % GLNS_ADDR, timeout=40)
+    assert rc == 0, out
+    rlog = k["dir"] + "/recv-lac.log"
+    recv = g.spawn("exec ip netns exec %s python3 %s recv %s 5204 60"
+                   % (k["ns"], XFER_PY, GLNS_ADDR), log=rlog)
+    k["pids"].append(recv)
+    wait_for(lambda: "listening" in g.read(rlog), GUEST_TIMEOUT,
+             "receiver", interval=0.3)
+    rc, out = g.run("python3 %s send %s 5204 %d 60" % (
+        XFER_PY, GLNS_ADDR, XFER_BYTES), timeout=120)
+    assert rc == 0, out
+    wait_for(lambda: g.status(recv) is not None, GUEST_TIMEOUT, "receiver")
+    sent = re.search(r"sent (\d+) (\w+)", out).groups()
+    assert "recv %s %s" % sent in g.read(rlog), (out, g.read(rlog))
+    _, out = g.run("cat /sys/class/net/ng0/statistics/tx_bytes")
+    assert int(out.strip()) >= XFER_BYTES, out
+
+    # mpd5 closes the call (CDN), then the idle tunnel (StopCCN)
+    g.run("python3 %s %d admin adminpw 'link C' 'close'" % (CONSOLE_PY,
+                                                             PORT))
+    wait_for(lambda: kernel_l2tp(g)[1] == [], 20, "the kernel session to go",
+             interval=0.5)
+    wait_for(lambda: re.search(r"closing control connection .*result 1",
+                               g.read(log)), GUEST_TIMEOUT, "the StopCCN")
+    wait_for(lambda: kernel_l2tp(g) == ([], []), 30,
+             "no kernel tunnel or session", interval=0.5)
+    assert g.kill(k["pids"].pop(0)) == 0, g.read(log)[-4000:]
+    assert ppp_links(g) == []
     assert_clean_log(g.read(log))
