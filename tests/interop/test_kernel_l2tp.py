@@ -6,14 +6,17 @@ l2tp_netlink and l2tp_ppp:
     guest root namespace                       guest netns kl<pid>
       mpd5 (this tree's binary), LNS             xl2tpd + pppd (pppol2tp)
       on kl<pid>a 10.76.0.1  <=== veth ===>      LAC on kl<pid>b 10.76.0.2
+                  10.76.0.3
 
 mpd5 keeps the control connection; the call's data is a kernel session
 of a kernel tunnel created on mpd5's UDP socket (`ip l2tp show` lists
 them), its PPP channel is connected to the ppp unit renamed ng0: `show
 iface` says kernel, pings and a TCP stream cross and the kernel counts
 the bytes.  Tear-down by the LAC (xl2tpd's StopCCN) leaves no kernel
-tunnel or session, and a SIGKILL of mpd5 takes its kernel tunnel and the
-ppp unit with its descriptors.
+tunnel or session.  A call into a bundle with `compression` enabled (tun
+backend, a second `self` address) is still a kernel channel, whose
+descriptor carries every frame through user space: ping crosses.  A
+SIGKILL of mpd5 takes its kernel tunnel and session with its descriptors.
 
 The other way round, mpd5 as LAC on the kernel backend (`set global
 dataplane kernel`, static bundle) dials xl2tpd + pppd as LNS in the
@@ -39,7 +42,19 @@ UNIT = 7                        # pppd's ppp7 in the LAC namespace
 XFER_BYTES = 1 << 20
 
 
-def lns_conf(self_ip):
+def lns_link(name, bundle, self_ip):
+    return ["\tcreate link template %s l2tp" % name,
+            "\tset link action bundle %s" % bundle,
+            "\tset link no pap chap eap",
+            "\tset link enable chap-md5",
+            "\tset l2tp self %s" % self_ip,
+            "\tset l2tp hostname mpd5-lns",
+            "\tset link enable incoming"]
+
+
+def lns_conf(self_ip, self_ip2):
+    """Calls to self_ip join B (kernel); calls to self_ip2 join BC, whose
+    `compression` keeps it on tun while its call is a kernel channel."""
     return "\n".join([
         "startup:",
         "\tset user admin adminpw admin",
@@ -52,31 +67,30 @@ def lns_conf(self_ip):
         "\tcreate bundle template B",
         "\tset ipcp ranges %s/32 ippool pool1" % LNS_ADDR,
         "\tset iface idle 3600",
-        "\tcreate link template L l2tp",
-        "\tset link action bundle B",
-        "\tset link no pap chap eap",
-        "\tset link enable chap-md5",
-        "\tset l2tp self %s" % self_ip,
-        "\tset l2tp hostname mpd5-lns",
-        "\tset link enable incoming",
-        ""])
+        "\tcreate bundle template BC",
+        "\tset ipcp ranges %s/32 ippool pool1" % LNS_ADDR,
+        "\tset iface idle 3600",
+        "\tset bundle enable compression"] +
+        lns_link("L", "B", self_ip) + lns_link("LC", "BC", self_ip2) +
+        [""])
 
 
-def xl2tpd_conf(lns, opts):
-    return "\n".join([
-        "[global]",
-        "port = 1701",
-        "access control = no",
-        "",
-        "[lac mpd]",
-        "lns = %s" % lns,
-        "autodial = yes",
-        "redial = no",
-        "require authentication = no",
-        "hostname = guest-lac",
-        "name = %s" % CLI_NAME,
-        "pppoptfile = %s" % opts,
-        ""])
+def xl2tpd_lac(name, lns, autodial, opts):
+    return ["[lac %s]" % name,
+            "lns = %s" % lns,
+            "autodial = %s" % ("yes" if autodial else "no"),
+            "redial = no",
+            "require authentication = no",
+            "hostname = guest-lac",
+            "name = %s" % CLI_NAME,
+            "pppoptfile = %s" % opts,
+            ""]
+
+
+def xl2tpd_conf(lns, lns2, opts):
+    return "\n".join(["[global]", "port = 1701", "access control = no",
+                      ""] + xl2tpd_lac("mpd", lns, True, opts) +
+                     xl2tpd_lac("mpdc", lns2, False, opts))
 
 
 def pppd_opts(log):
@@ -97,10 +111,11 @@ def l2tp_lab(lab):
     g.run("ip netns add {ns} && ip link add {va} type veth peer name {vb} "
           "&& ip link set {vb} netns {ns} && ip addr add 10.76.0.1/24 dev "
           "{va} && ip link set {va} up && ip -n {ns} link set lo up && "
+          "ip addr add 10.76.0.3/24 dev {va} && "
           "ip -n {ns} addr add 10.76.0.2/24 dev {vb} && "
           "ip -n {ns} link set {vb} up && mkdir -p {dir}".format(**k),
           check=True)
-    g.write(k["dir"] + "/mpd.conf", lns_conf("10.76.0.1"))
+    g.write(k["dir"] + "/mpd.conf", lns_conf("10.76.0.1", "10.76.0.3"))
     g.write(k["dir"] + "/mpd.secret", "%s %s\n" % (CLI_NAME, CLI_PASS),
             0o600)
     yield k
@@ -143,7 +158,7 @@ def test_kernel_l2tp_lns(lab, l2tp_lab):
     plog, opts, conf = base + ".pppd.log", base + ".options", base + ".conf"
     ctl, xlog = base + ".control", base + ".log"
     g.write(opts, pppd_opts(plog))
-    g.write(conf, xl2tpd_conf("10.76.0.1", opts))
+    g.write(conf, xl2tpd_conf("10.76.0.1", "10.76.0.3", opts))
     g.run("mkdir -p /var/run/xl2tpd")
     xl = g.spawn("exec ip netns exec %s xl2tpd -D -c %s -C %s -p %s.pid"
                  % (k["ns"], conf, ctl, base), log=xlog)
@@ -220,12 +235,29 @@ def test_kernel_l2tp_lns(lab, l2tp_lab):
                                g.read(log)), GUEST_TIMEOUT, "the StopCCN")
     wait_gone("xl2tpd closed the tunnel")
 
-    # a second call, then SIGKILL: nothing stays in the kernel
+    # a call into bundle BC (compression enabled): its interface is a tun
+    # device, yet the call is a kernel channel that carries every frame
+    # to and from user space
     wait_for(lambda: lac_up() is None, GUEST_TIMEOUT, "the LAC's end",
              interval=0.5)
-    g.run("echo 'c mpd' > %s" % ctl)
-    wait_up("the second call")
-    assert len(kernel_l2tp(g)[0]) == 1, logs()
+    g.run("echo 'c mpdc' > %s" % ctl)
+    local, _ = wait_up("the call into the tun bundle")
+    assert len(kernel_l2tp(g)[1]) == 1, logs()
+    assert len(re.findall(r"L2TP: session \d+/\d+ on kernel channel",
+                          g.read(log))) == 2, logs()
+    assert ppp_links(g) == [], "BC's interface should be a tun device"
+    m = re.findall(r"\[(BC-\d+)\] IFACE: created interface ng\d+ \(tun\)",
+                   g.read(log))
+    assert m, logs()
+    rc, out = g.run("python3 %s %d admin adminpw 'bundle %s' 'show iface'"
+                    % (CONSOLE_PY, PORT, m[-1]), timeout=60)
+    assert "\tData plane      : tun (compression/encryption in user " \
+        "space)\r\n" in out, out
+    rc, out = g.run("ip netns exec %s ping -n -c 3 -i 0.3 -W 3 %s"
+                    % (k["ns"], LNS_ADDR), timeout=40)
+    assert rc == 0, out
+
+    # SIGKILL: nothing stays in the kernel
     g.kill(mpd, sig=9)
     k["pids"].remove(mpd)
     wait_gone("mpd5 killed", timeout=20)
