@@ -1058,6 +1058,22 @@ l2tp_kernel_chan(const struct link *l)
 	return st != NULL && st->sess != NULL ? st->sess->kchan : -1;
 }
 
+bool
+l2tp_kernel_ok(void)
+{
+	static int ok = -1;
+
+	/* only asked for when it matters (no probe on tun-only machines) */
+	if (!dp_kernel_usable())
+		return false;
+	if (ok < 0) {
+		ok = l2tpnl_probe(l2tp_nl_get()) == 0;
+		if (!ok)
+			log_perr(LG_PHYS2, "L2TP: no kernel L2TP sessions");
+	}
+	return ok == 1;
+}
+
 /* The call is up: the link's device is UP. */
 static void
 l2tp_sess_up(struct l2tp_sess *s)

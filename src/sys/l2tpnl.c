@@ -468,6 +468,21 @@ l2tpnl_do(struct l2tpnl *nl, const uint8_t *req, size_t len, uint32_t seq)
 }
 
 int
+l2tpnl_probe(struct l2tpnl *nl)
+{
+	const struct pppdev_kernel *pk = nl->k->ppp;
+	int px;
+
+	if (l2tpnl_ready(nl) < 0)
+		return -1;
+	px = pk->socket(AF_PPPOX, SOCK_DGRAM | SOCK_CLOEXEC, PX_PROTO_OL2TP);
+	if (px < 0)
+		return -1;
+	pk->close(px);
+	return 0;
+}
+
+int
 l2tpnl_tunnel_create(struct l2tpnl *nl, uint16_t tid, uint16_t ptid, int fd)
 {
 	uint8_t req[128];

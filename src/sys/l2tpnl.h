@@ -131,6 +131,13 @@ void	l2tpnl_init(struct l2tpnl *nl, const struct l2tpnl_kernel *k);
 void	l2tpnl_close(struct l2tpnl *nl);
 
 /*
+ * Whether kernel L2TP sessions with PPP channels can be made: the "l2tp"
+ * family resolves (l2tp_netlink) and a PX_PROTO_OL2TP socket opens
+ * (l2tp_ppp; both load on demand).  0, or -1 with errno.
+ */
+int	l2tpnl_probe(struct l2tpnl *nl);
+
+/*
  * Kernel tunnel s->tid (peer s->ptid) on our connected UDP socket fd.
  * 0, or -1 with errno (ENOENT: no "l2tp" family, no kernel L2TP; EEXIST:
  * the id is taken in this network namespace; EPERM ...).

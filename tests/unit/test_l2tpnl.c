@@ -713,6 +713,40 @@ test_session_open_failures(void **state)
 	assert_int_equal(fk.ncalls, 0);
 }
 
+static void
+test_probe(void **state)
+{
+	static const char *const ok_seq[] = { "nl_socket", "nl:family",
+		"socket", "close", NULL };
+	struct l2tpnl nl;
+
+	(void)state;
+	fk_reset();
+	l2tpnl_init(&nl, &fake);
+	assert_int_equal(l2tpnl_probe(&nl), 0);
+	expect_calls(ok_seq);
+	assert_int_equal(fk.calls[2].iarg, PX_PROTO_OL2TP);
+	l2tpnl_close(&nl);
+	assert_int_equal(fk.open_fds, 0);
+	/* l2tp_ppp missing: the PPPoX socket does not open */
+	fk_reset();
+	l2tpnl_init(&nl, &fake);
+	fk.fail = "socket";
+	assert_int_equal(l2tpnl_probe(&nl), -1);
+	assert_int_equal(errno, EPERM);
+	l2tpnl_close(&nl);
+	assert_int_equal(fk.open_fds, 0);
+	/* l2tp_netlink missing: no family, no socket tried */
+	fk_reset();
+	fk.no_family = true;
+	l2tpnl_init(&nl, &fake);
+	assert_int_equal(l2tpnl_probe(&nl), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(fk.ncalls, 2);
+	l2tpnl_close(&nl);
+	assert_int_equal(fk.open_fds, 0);
+}
+
 int
 main(void)
 {
@@ -727,6 +761,7 @@ main(void)
 		cmocka_unit_test(test_no_family),
 		cmocka_unit_test(test_session_open_close),
 		cmocka_unit_test(test_session_open_failures),
+		cmocka_unit_test(test_probe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
