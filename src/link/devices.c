@@ -217,6 +217,14 @@ phys_kernel_chan(const struct link *l)
 	return l->type->kernel_chan(l);
 }
 
+bool
+phys_kernel_ok(const struct phys_type *t)
+{
+	if (t == NULL || t->kernel_chan == NULL)
+		return false;
+	return t->kernel_ok == NULL || t->kernel_ok();
+}
+
 /* ---- shared helpers ---- */
 
 /*

@@ -97,6 +97,12 @@ struct phys_type {
 	 * unit (optional).
 	 */
 	int			 (*kernel_chan)(const struct link *l);
+	/*
+	 * Whether this machine's kernel can make the type's kernel channels
+	 * (its modules load), probed once (optional: yes when kernel_chan
+	 * is set).  The data-plane policy puts a bundle on tun otherwise.
+	 */
+	bool			 (*kernel_ok)(void);
 };
 
 /* Wrappers: -1 / nothing when the type lacks the operation. */
@@ -109,6 +115,8 @@ int	phys_get_mtu(const struct link *l);
 int	phys_get_mru(const struct link *l);
 void	phys_self_addr(const struct link *l, char *buf, unsigned len);
 int	phys_kernel_chan(const struct link *l);
+/* t has kernel channels and the kernel can make them (kernel_ok). */
+bool	phys_kernel_ok(const struct phys_type *t);
 
 /* All types in `show types` order, NULL terminated. */
 extern const struct phys_type *const g_phys_types[];

@@ -196,4 +196,6 @@ const struct phys_type phys_l2tp = {
 	.self_addr	= l2tp_self_addr,
 	.self_name	= l2tp_self_name,
 	.peer_name	= l2tp_peer_name,
+	.kernel_chan	= l2tp_kernel_chan,
+	.kernel_ok	= l2tp_kernel_ok,
 };

@@ -48,6 +48,10 @@ void	l2tp_calling_num(const struct link *l, char *buf, unsigned len);
 void	l2tp_self_name(const struct link *l, char *buf, unsigned len);
 void	l2tp_peer_name(const struct link *l, char *buf, unsigned len);
 void	l2tp_called_num(const struct link *l, char *buf, unsigned len);
+/* The call's kernel channel descriptor (sys/l2tpnl.h), or -1. */
+int	l2tp_kernel_chan(const struct link *l);
+/* Whether kernel L2TP sessions can be made here (probed once). */
+bool	l2tp_kernel_ok(void);
 /* The "L2TP status:" lines of `show device` while the link is not DOWN. */
 void	l2tp_show_status(struct cmd_ctx *ctx, const struct link *l);
 

@@ -33,6 +33,15 @@
  * `self` (ephemeral port unless set), connected to the peer.  Datagrams
  * that reach the listener for a known tunnel are passed to it.
  *
+ * Kernel data plane (DESIGN.md 2, sys/l2tpnl.h): whenever
+ * dp_kernel_usable(), a call that comes up also becomes a kernel session
+ * on a kernel tunnel created over the tunnel's UDP socket, with a
+ * PX_PROTO_OL2TP socket whose PPP channel (/dev/ppp descriptor) is the
+ * link's kernel_chan: from then on the kernel takes the call's data
+ * messages, LCP and authentication frames come and go on the channel
+ * descriptor, and control messages still reach our socket.  Any kernel
+ * error leaves the call on the user-space path.
+ *
  * Bad input is dropped, counted and logged at phys2/phys3; it never
  * disturbs another tunnel.  Half-open tunnels are capped
  * (L2TP_HALF_OPEN_MAX) against SCCRQ floods.
@@ -55,7 +64,9 @@
 #include "../core/mbuf.h"
 #include "../core/mem.h"
 #include "../core/util.h"
+#include "../dp/dp.h"
 #include "../ppp/link.h"
+#include "../sys/l2tpnl.h"
 #include "l2tp_proto.h"
 
 #define L2TP_VENDOR		"FreeBSD MPD"
@@ -110,6 +121,9 @@ struct l2tp_sess {
 	uint16_t		 data_ns, data_nr;
 	char			 calling[64], called[64];
 	struct timer		 setup_timer;
+	/* kernel session: PPPoX socket, its channel's /dev/ppp fd */
+	int			 ksock, kchan;
+	struct event		 ev_chan;
 };
 
 /* One queued control message (header included). */
@@ -162,6 +176,8 @@ struct l2tp_tun {
 	unsigned		 nsess;
 	uint32_t		 next_serial;
 	uint64_t		 rx_bad, rx_dup, rx_ahead;
+	bool			 kern;		/* a kernel tunnel exists */
+	bool			 kern_failed;	/* do not try again */
 };
 
 /* A link's runtime (link->dev_state). */
@@ -173,6 +189,7 @@ struct l2tp_state {
 
 static struct l2tp_tun	*l2tp_tunnels;
 static uint64_t		 l2tp_rx_bad;		/* dropped before a tunnel */
+static struct l2tpnl	 l2tp_nl;		/* kernel tunnels/sessions */
 
 static void	l2tp_listener_event(int type, void *arg);
 static struct phys_sock *l2tp_sock_get(struct link *l);
@@ -186,6 +203,8 @@ static void	l2tp_sess_free(struct l2tp_sess *s, const char *reason);
 static void	l2tp_sess_cdn(struct l2tp_sess *s, uint16_t result,
 		    uint16_t error, const char *reason);
 static void	l2tp_setup_timeout(void *arg);
+static void	l2tp_kernel_close(struct l2tp_sess *s);
+static struct l2tpnl *l2tp_nl_get(void);
 
 static struct phys_sock_kind l2tp_kind = {
 	.type			= &phys_l2tp,
@@ -460,6 +479,10 @@ l2tp_tun_free(struct l2tp_tun *t)
 	timer_stop(&t->idle_timer);
 	timer_stop(&t->dying_timer);
 	event_unregister(&t->ev);
+	/* closing the socket would delete it too (asynchronously) */
+	if (t->kern && l2tpnl_tunnel_delete(l2tp_nl_get(), t->lid) < 0 &&
+	    errno != ENODEV)
+		log_perr(LG_PHYS2, "L2TP: deleting kernel tunnel %u", t->lid);
 	if (t->fd >= 0)
 		close(t->fd);
 	l2tp_q_free(t);
@@ -839,6 +862,7 @@ l2tp_sess_new(struct l2tp_tun *t, struct link *l)
 	s->dataseq = opt_enabled(&c->options, L2TP_OPT_DATASEQ);
 	s->length = opt_enabled(&c->options, L2TP_OPT_LENGTH);
 	s->sync = true;
+	s->ksock = s->kchan = -1;
 	timer_init(&s->setup_timer, "L2tpCallSetup", L2TP_CALL_SETUP_MS,
 	    l2tp_setup_timeout, s);
 	timer_start(&s->setup_timer);
@@ -871,6 +895,7 @@ l2tp_sess_free(struct l2tp_sess *s, const char *reason)
 		}
 	t->nsess--;
 	timer_stop(&s->setup_timer);
+	l2tp_kernel_close(s);
 	if (l != NULL && (st = l->dev_state) != NULL && st->sess == s) {
 		st->sess = NULL;
 		if (reason != NULL)
@@ -909,6 +934,146 @@ l2tp_sess_cdn(struct l2tp_sess *s, uint16_t result, uint16_t error,
 	l2tp_sess_free(s, reason);
 }
 
+/* ---- kernel data plane ---- */
+
+static struct l2tpnl *
+l2tp_nl_get(void)
+{
+	if (l2tp_nl.k == NULL)
+		l2tpnl_init(&l2tp_nl, &l2tpnl_kernel_real);
+	return &l2tp_nl;
+}
+
+/*
+ * A frame on the kernel channel: LCP, authentication, and until the
+ * kernel backend connects the channel to a unit everything else, always
+ * protocol field first (the kernel removed the address/control field).
+ */
+static void
+l2tp_chan_read(int type, void *arg)
+{
+	struct l2tp_sess *s = arg;
+	struct l2tp_state *st;
+	struct mbuf *m;
+	ssize_t r;
+
+	(void)type;
+	if (s->kchan < 0 || s->l == NULL)
+		return;
+	st = s->l->dev_state;
+	m = mb_alloc(L2TP_FRAME_MAX);
+	do {
+		r = read(s->kchan, m->data, L2TP_FRAME_MAX);
+	} while (r < 0 && errno == EINTR);
+	if (r == 0) {
+		/* the channel is gone under us: end the call */
+		mb_free(m);
+		log_msg(LG_PHYS, "[%s] L2TP: kernel channel of call #%u closed",
+		    s->l->name, s->serial);
+		l2tp_sess_cdn(s, L2TP_RES_CDN_ERROR, 0, "Dropped");
+		return;
+	}
+	if (r < 0 || s->state != L2TP_SS_ESTABLISHED ||
+	    s->l->state != PHYS_STATE_UP) {
+		if (r > 0 && st != NULL)
+			st->rx_drops++;
+		mb_free(m);
+		return;
+	}
+	m->len = (size_t)r;
+	link_phys_input(s->l, m);
+}
+
+/*
+ * The call s just came up: when the kernel data plane may be used, move
+ * its data into the kernel (the tunnel first, once per tunnel).  Failure
+ * is logged and leaves the call in user space.
+ */
+static void
+l2tp_kernel_open(struct l2tp_sess *s)
+{
+	struct l2tp_tun *t = s->t;
+	struct l2tpnl_sess ks;
+	struct sockaddr_storage ss;
+	int chan;
+
+	if (!dp_kernel_usable() || t->kern_failed || t->fd < 0)
+		return;
+	if (!t->kern) {
+		if (l2tpnl_tunnel_create(l2tp_nl_get(), t->lid, t->pid,
+		    t->fd) < 0) {
+			log_perr(LG_PHYS2, "[%s] L2TP: control connection %u "
+			    "stays in user space: kernel tunnel", s->l->name,
+			    t->lid);
+			t->kern_failed = true;
+			return;
+		}
+		t->kern = true;
+	}
+	memset(&ks, 0, sizeof(ks));
+	ks.tid = t->lid;
+	ks.ptid = t->pid;
+	ks.sid = s->lid;
+	ks.psid = s->pid;
+	ks.send_seq = s->dataseq;
+	/* the LNS decides sequencing (RFC 2661 5.4); a LAC follows it */
+	ks.lns_mode = s->originated == s->outcall;
+	if (phys_sockaddr(&t->peer_addr, t->peer_port, AF_INET, &ss) == 0 ||
+	    l2tpnl_session_open(l2tp_nl_get(), &ks, t->fd,
+	    (struct sockaddr *)&ss, &s->ksock, &s->kchan, &chan) < 0) {
+		log_perr(LG_PHYS2, "[%s] L2TP: call #%u stays in user space: "
+		    "kernel session %u/%u", s->l->name, s->serial, s->lid,
+		    s->pid);
+		s->ksock = s->kchan = -1;
+		return;
+	}
+	if (event_register(&s->ev_chan, EV_READ, s->kchan, EVF_RECURRING,
+	    l2tp_chan_read, s) < 0) {
+		log_perr(LG_PHYS2, "[%s] L2TP: call #%u stays in user space: "
+		    "channel %d", s->l->name, s->serial, chan);
+		l2tp_kernel_close(s);
+		return;
+	}
+	log_msg(LG_PHYS2, "[%s] L2TP: session %u/%u on kernel channel %d",
+	    s->l->name, s->lid, s->pid, chan);
+}
+
+/* The kernel session of s (if any) deleted. */
+static void
+l2tp_kernel_close(struct l2tp_sess *s)
+{
+	event_unregister(&s->ev_chan);
+	if (s->ksock < 0 && s->kchan < 0)
+		return;
+	l2tpnl_session_close(l2tp_nl_get(), s->t->lid, s->lid, s->ksock,
+	    s->kchan);
+	s->ksock = s->kchan = -1;
+}
+
+int
+l2tp_kernel_chan(const struct link *l)
+{
+	const struct l2tp_state *st = l->dev_state;
+
+	return st != NULL && st->sess != NULL ? st->sess->kchan : -1;
+}
+
+bool
+l2tp_kernel_ok(void)
+{
+	static int ok = -1;
+
+	/* only asked for when it matters (no probe on tun-only machines) */
+	if (!dp_kernel_usable())
+		return false;
+	if (ok < 0) {
+		ok = l2tpnl_probe(l2tp_nl_get()) == 0;
+		if (!ok)
+			log_perr(LG_PHYS2, "L2TP: no kernel L2TP sessions");
+	}
+	return ok == 1;
+}
+
 /* The call is up: the link's device is UP. */
 static void
 l2tp_sess_up(struct l2tp_sess *s)
@@ -921,6 +1086,7 @@ l2tp_sess_up(struct l2tp_sess *s)
 	log_msg(LG_PHYS, "[%s] L2TP: call #%u connected (peer %s, session "
 	    "%u/%u)", l->name, s->serial, u_addr_print(&s->t->peer_addr, a,
 	    sizeof(a)), s->lid, s->pid);
+	l2tp_kernel_open(s);
 	l->state = PHYS_STATE_UP;
 	link_phys_up(l);
 }
@@ -1052,6 +1218,18 @@ l2tp_send(struct link *l, struct mbuf *m)
 			st->tx_drops++;
 		mb_free(m);
 		return -1;
+	}
+	if (s->kchan >= 0) {
+		/* the kernel adds FF 03 and the L2TP/UDP headers itself */
+		if (m->len >= 2 && m->data[0] == 0xff && m->data[1] == 0x03)
+			mb_trim_head(m, 2);
+		if (write(s->kchan, m->data, m->len) < 0) {
+			st->tx_drops++;
+			mb_free(m);
+			return -1;
+		}
+		mb_free(m);
+		return 0;
 	}
 	n = l2tp_data_hdr(hdr, s->length, s->dataseq, s->t->pid, s->pid,
 	    s->data_ns, s->data_nr, m->len);

@@ -1331,6 +1331,11 @@ iface_dp_links_ok(const struct bund *b, char *why, size_t len)
 				    l->type != NULL ? l->type->name : "untyped");
 				return false;
 			}
+			/* its modules are missing (kernel_ok probe) */
+			if (!phys_kernel_ok(l->type)) {
+				snprintf(why, len, "no kernel %s", l->type->name);
+				return false;
+			}
 			n++;
 			break;
 		}
