@@ -252,6 +252,8 @@ static void
 kdp_link(struct bund *b, int chfd, bool joined)
 {
 	struct kdp_state *s = kdp_of(b);
+	const struct dp_upcalls *up = dp_upcalls();
+	int fds[1];
 
 	if (s == NULL || chfd < 0 || (!s->started && (!joined ||
 	    b->peer_mrru == 0)))
@@ -269,9 +271,15 @@ kdp_link(struct bund *b, int chfd, bool joined)
 			s->started = true;
 			kdp_poll(b, s, true);
 		}
-	} else if (pppdev_chan_disconnect(&pppdev_kernel_real, chfd) == 0)
-		log_msg(LG_IFACE2, "[%s] IFACE: a channel left ppp unit %d",
-		    b->name, s->unit);
+	} else {
+		if (pppdev_chan_disconnect(&pppdev_kernel_real, chfd) == 0)
+			log_msg(LG_IFACE2, "[%s] IFACE: a channel left ppp "
+			    "unit %d", b->name, s->unit);
+		/* the last one: the unit would read as EOF */
+		if (up == NULL || up->chans == NULL ||
+		    up->chans(b, fds, 1) == 0)
+			kdp_poll(b, s, false);
+	}
 }
 
 /* Connect every joined link's channel to the unit. */
