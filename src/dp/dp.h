@@ -54,6 +54,13 @@ struct dp_ops {
 	 * go to the demand upcall instead of being dropped.
 	 */
 	void		(*demand)(struct bund *b, bool on);
+	/* ---- multilink (kmp) ---- */
+	/*
+	 * A link joined (true) or is leaving (false) b while the bundle may
+	 * be carrying traffic; chfd is the link's kernel channel descriptor
+	 * (-1: none).  NULL for backends with nothing to do.
+	 */
+	void		(*link)(struct bund *b, int chfd, bool joined);
 };
 
 /*

@@ -35,6 +35,7 @@
 #include "../core/mem.h"
 #include "../core/util.h"
 #include "../ppp/bund.h"
+#include "../ppp/link.h"
 #include "../sys/netif.h"
 #include "../sys/pppdev.h"
 
@@ -122,11 +123,6 @@ kdp_bund_create(struct bund *b)
 	s->fd = fd;
 	s->unit = unit;
 	s->ifindex = idx;
-	if (event_register(&s->ev, EV_READ, fd, EVF_RECURRING, kdp_read,
-	    b) < 0) {
-		mem_free(s);
-		goto fail;
-	}
 	b->dp_state = s;
 	log_msg(LG_IFACE2, "[%s] IFACE: ppp unit %d is %s", b->name, unit,
 	    b->iface.ifname);
@@ -136,6 +132,22 @@ fail:
 	close(fd);
 	errno = err;
 	return -1;
+}
+
+/*
+ * Poll the unit descriptor only while a channel is connected: without
+ * one, ppp_generic reports it readable and read() returns 0 (EOF).
+ */
+static void
+kdp_poll(struct bund *b, struct kdp_state *s, bool on)
+{
+	if (!on)
+		event_unregister(&s->ev);
+	else if (!event_is_registered(&s->ev) &&
+	    event_register(&s->ev, EV_READ, s->fd, EVF_RECURRING, kdp_read,
+	    b) < 0)
+		log_perr(LG_ERR, "[%s] IFACE: can't poll ppp unit %d", b->name,
+		    s->unit);
 }
 
 /*
@@ -159,6 +171,7 @@ kdp_disconnect(struct bund *b, struct kdp_state *s)
 			(void)pppdev_chan_disconnect(&pppdev_kernel_real,
 			    fds[i]);
 	s->started = false;
+	kdp_poll(b, s, false);
 }
 
 static void
@@ -192,6 +205,83 @@ kdp_rename(struct bund *b, const char *name)
 	return netif_rename(s->ifindex, name);
 }
 
+/* ---- multilink (RFC 1990): unit set-up, links joining / leaving ---- */
+
+/*
+ * Multilink: the unit gets our MRRU and SC_MULTILINK with the sequence
+ * formats LCP negotiated on the bundle's first link (the kernel then
+ * fragments and reassembles); a single-link bundle gets the MP bits
+ * cleared.  Before any channel is connected.
+ */
+static void
+kdp_mp_setup(struct bund *b, struct kdp_state *s)
+{
+	const struct link *l = b->first_link;
+	struct pppdev_neg n;
+
+	memset(&n, 0, sizeof(n));
+	if (b->peer_mrru != 0 && l != NULL) {
+		n.multilink = true;
+		n.shortseq_rx = l->lcp.want.shortseq;
+		n.shortseq_tx = l->lcp.peer.shortseq;
+		/* the MRRU we announced (mp.c's default when none) */
+		n.mrru = l->lcp.want.mrru != 0 ? l->lcp.want.mrru : 2048;
+	}
+	if (pppdev_mp_setup(&pppdev_kernel_real, s->fd, &n) < 0) {
+		log_perr(LG_ERR, "[%s] IFACE: can't set up multilink on ppp "
+		    "unit %d", b->name, s->unit);
+		return;
+	}
+	if (n.multilink)
+		log_msg(LG_IFACE2, "[%s] IFACE: ppp unit %d does multilink, "
+		    "MRRU %u, %s/%s sequence numbers", b->name, s->unit,
+		    (unsigned)n.mrru, n.shortseq_tx ? "short" : "long",
+		    n.shortseq_rx ? "short" : "long");
+}
+
+/*
+ * A link joined or leaves: its channel is connected to the unit (the
+ * kernel's MP spreads fragments over it) or disconnected.  A multilink
+ * bundle connects from its first link's join on, before any NCP frame:
+ * the kernel's reassembly then sees the peer's sequence numbers from the
+ * first (a gap left by fragments read in user space would stall it until
+ * every link had received a later one).  A single-link bundle's channel
+ * is connected by kdp_start().
+ */
+static void
+kdp_link(struct bund *b, int chfd, bool joined)
+{
+	struct kdp_state *s = kdp_of(b);
+	const struct dp_upcalls *up = dp_upcalls();
+	int fds[1];
+
+	if (s == NULL || chfd < 0 || (!s->started && (!joined ||
+	    b->peer_mrru == 0)))
+		return;
+	if (joined) {
+		if (!s->started)
+			kdp_mp_setup(b, s);
+		if (pppdev_chan_connect(&pppdev_kernel_real, chfd,
+		    s->unit) < 0)
+			log_perr(LG_ERR, "[%s] IFACE: can't connect a channel "
+			    "to ppp unit %d", b->name, s->unit);
+		else {
+			log_msg(LG_IFACE2, "[%s] IFACE: a channel joined ppp "
+			    "unit %d", b->name, s->unit);
+			s->started = true;
+			kdp_poll(b, s, true);
+		}
+	} else {
+		if (pppdev_chan_disconnect(&pppdev_kernel_real, chfd) == 0)
+			log_msg(LG_IFACE2, "[%s] IFACE: a channel left ppp "
+			    "unit %d", b->name, s->unit);
+		/* the last one: the unit would read as EOF */
+		if (up == NULL || up->chans == NULL ||
+		    up->chans(b, fds, 1) == 0)
+			kdp_poll(b, s, false);
+	}
+}
+
 /* Connect every joined link's channel to the unit. */
 static int
 kdp_start(struct bund *b)
@@ -207,6 +297,7 @@ kdp_start(struct bund *b)
 	}
 	if (s->started)
 		return 0;
+	kdp_mp_setup(b, s);
 	n = up != NULL && up->chans != NULL ?
 	    up->chans(b, fds, KDP_MAX_CHANS) : 0;
 	for (i = 0; i < n && i < KDP_MAX_CHANS; i++) {
@@ -228,6 +319,7 @@ kdp_start(struct bund *b)
 		return -1;
 	}
 	s->started = true;
+	kdp_poll(b, s, true);
 	return 0;
 }
 
@@ -329,4 +421,5 @@ const struct dp_ops dp_kernel = {
 	.ifindex = kdp_ifindex,
 	.config = kdp_config,
 	.demand = kdp_demand,
+	.link = kdp_link,
 };

@@ -37,6 +37,7 @@
 #include "../core/mbuf.h"
 #include "../ctl/ctl.h"
 #include "../dp/dp.h"
+#include "../link/devices.h"
 #include "bund_local.h"
 #include "ecp.h"
 #include "ipv6cp.h"
@@ -348,6 +349,8 @@ bund_join(struct link *l)
 		bod_start(b);
 	}
 	mp_bund_link(b, k, true);
+	if (b->dp != NULL && b->dp->link != NULL)	/* kernel MP */
+		b->dp->link(b, phys_kernel_chan(l), true);
 	bund_reassess(b);
 	if (b->n_up == 1)
 		bund_ncps_open(b, ad);
@@ -366,6 +369,8 @@ bund_leave(struct link *l)
 	b->joined &= ~(1u << k);
 	b->n_up--;
 	mp_bund_link(b, k, false);
+	if (b->dp != NULL && b->dp->link != NULL)	/* kernel MP */
+		b->dp->link(b, phys_kernel_chan(l), false);
 	b->links[k] = NULL;
 	b->n_links--;
 	l->bund = NULL;
@@ -437,7 +442,12 @@ bund_xmit(struct bund *b, uint16_t proto, struct mbuf *m)
 	}
 	b->stats.out_frames++;
 	b->stats.out_octets += m->len;
-	if (mp_bund_active(b))		/* RFC 1990: fragments over links */
+	/*
+	 * RFC 1990: fragments over links.  A kernel data plane numbers its
+	 * own fragments: ours would interleave with its sequence, so NCP
+	 * frames go whole on one link, as RFC 1990 allows.
+	 */
+	if (mp_bund_active(b) && b->dp != &dp_kernel)
 		return mp_bund_xmit(b, proto, m);
 	return link_xmit(l, proto, m);
 }

@@ -1322,10 +1322,6 @@ iface_dp_links_ok(const struct bund *b, char *why, size_t len)
 			if (a->type != LINK_ACTION_BUNDLE ||
 			    strcmp(a->arg, name) != 0)
 				continue;
-			if (opt_enabled(&l->conf.options, LINK_OPT_MULTILINK)) {
-				snprintf(why, len, "multilink in user space");
-				return false;
-			}
 			if (l->type == NULL || l->type->kernel_chan == NULL) {
 				snprintf(why, len, "link %s is %s", l->name,
 				    l->type != NULL ? l->type->name : "untyped");

@@ -362,6 +362,16 @@ lcp_configure(struct fsm *f)
 		c->enable &= ~(1u << LINK_OPT_ACFCOMP);
 		c->accept &= ~(1u << LINK_OPT_ACFCOMP);
 	}
+	if (phys_kernel_chan(l) >= 0) {
+		/*
+		 * A kernel channel (PPPoE) not yet connected to a unit drops
+		 * frames whose protocol field is compressed (seen with Linux
+		 * 6.1: multilink fragments, 0x3d, never reached the channel
+		 * descriptor); pppd's PPPoE plugin turns PFC off both ways too.
+		 */
+		c->enable &= ~(1u << LINK_OPT_PROTOCOMP);
+		c->accept &= ~(1u << LINK_OPT_PROTOCOMP);
+	}
 	dev = phys_get_mru(l);
 	if (dev <= 0)
 		dev = l->type != NULL ? l->type->mru : LCP_DEFAULT_MRU;

@@ -358,3 +358,27 @@ fail:
 	pppdev_close_keep(k, s);
 	return -1;
 }
+
+/* ---- multilink (RFC 1990) on one unit ---- */
+
+#define PPPDEV_MP_BITS	(SC_MULTILINK | SC_MP_SHORTSEQ | SC_MP_XSHORTSEQ)
+
+uint32_t
+pppdev_mp_flags(uint32_t cur, const struct pppdev_neg *n)
+{
+	return (cur & ~(uint32_t)PPPDEV_MP_BITS) |
+	    (pppdev_unit_flags(n) & PPPDEV_MP_BITS);
+}
+
+int
+pppdev_mp_setup(const struct pppdev_kernel *k, int fd,
+    const struct pppdev_neg *n)
+{
+	int cur = 0;
+
+	if (n->multilink && pppdev_set_mrru(k, fd, n->mrru) < 0)
+		return -1;
+	if (k->ioctl(fd, PPPIOCGFLAGS, &cur) < 0)
+		return -1;
+	return pppdev_set_flags(k, fd, pppdev_mp_flags((uint32_t)cur, n));
+}

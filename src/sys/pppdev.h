@@ -157,4 +157,24 @@ int	pppdev_pptp_open(const struct pppdev_kernel *k, uint16_t cid,
 	    struct in_addr self, uint16_t pcid, struct in_addr peer, int *sock,
 	    int *chan);
 
+/* ---- multilink (RFC 1990) on one unit ---- */
+
+/*
+ * The unit's flag word cur with its multilink bits (SC_MULTILINK,
+ * SC_MP_SHORTSEQ for 12-bit numbers received, SC_MP_XSHORTSEQ for 12-bit
+ * numbers sent) replaced by those pppdev_unit_flags() derives from n;
+ * every other bit of cur (CCP, VJ, debug) is kept.
+ */
+uint32_t	pppdev_mp_flags(uint32_t cur, const struct pppdev_neg *n);
+
+/*
+ * Set up unit fd for a multilink bundle (or back to single link when
+ * !n->multilink): PPPIOCSMRRU with n->mrru (multilink only), then
+ * PPPIOCGFLAGS / PPPIOCSFLAGS with pppdev_mp_flags().  Done before the
+ * channels are connected, so the kernel parses the MP header of the
+ * first frame.  0, or -1 with errno (EINVAL: MRRU out of range).
+ */
+int	pppdev_mp_setup(const struct pppdev_kernel *k, int fd,
+	    const struct pppdev_neg *n);
+
 #endif /* MPD_SYS_PPPDEV_H */

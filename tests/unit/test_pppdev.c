@@ -46,6 +46,7 @@ static struct {
 	int		chan;		/* what PPPIOCGCHAN answers */
 	struct sockaddr_pppox last_sa;
 	struct npioctl	last_np;
+	int		gflags;		/* what PPPIOCGFLAGS answers (kmp) */
 } fk;
 
 static void
@@ -122,6 +123,8 @@ fk_ioctl(int fd, unsigned long req, void *arg)
 		*(int *)arg = fk.chan;
 	else if (req == PPPIOCSNPMODE)
 		memcpy(&fk.last_np, arg, sizeof(fk.last_np));
+	else if (req == PPPIOCGFLAGS)
+		*(int *)arg = fk.gflags;
 	else if (req == PPPIOCGIDLE64) {
 		struct ppp_idle64 *id = arg;
 
@@ -513,6 +516,123 @@ test_pptp_channel(void **state)
 	assert_int_equal(fk.last_sa.sa_addr.pptp.call_id, 0);
 }
 
+/* ---- multilink (RFC 1990) on one unit (kmp) ---- */
+
+static void
+test_mp_flags(void **state)
+{
+	const uint32_t mp = SC_MULTILINK | SC_MP_SHORTSEQ | SC_MP_XSHORTSEQ;
+	const uint32_t other = SC_CCP_OPEN | SC_CCP_UP | SC_REJ_COMP_TCP |
+	    SC_DEBUG;
+	struct pppdev_neg n;
+
+	(void)state;
+	memset(&n, 0, sizeof(n));
+	/* single link: the MP bits are cleared, the rest stays */
+	assert_int_equal(pppdev_mp_flags(other | mp, &n), other);
+	assert_int_equal(pppdev_mp_flags(0, &n), 0);
+	/* long numbers both ways (the default of RFC 1990 3) */
+	n.multilink = true;
+	assert_int_equal(pppdev_mp_flags(other, &n), other | SC_MULTILINK);
+	/* receive short (we asked, the peer agreed): SHORTSEQ only */
+	n.shortseq_rx = true;
+	assert_int_equal(pppdev_mp_flags(0, &n),
+	    SC_MULTILINK | SC_MP_SHORTSEQ);
+	/* send short (the peer asked): XSHORTSEQ only */
+	n.shortseq_rx = false;
+	n.shortseq_tx = true;
+	assert_int_equal(pppdev_mp_flags(SC_MP_SHORTSEQ, &n),
+	    SC_MULTILINK | SC_MP_XSHORTSEQ);
+	n.shortseq_rx = true;
+	assert_int_equal(pppdev_mp_flags(other, &n), other | mp);
+	/* VJ negotiation does not leak into the merged word */
+	n.vj_rx = false;
+	assert_int_equal(pppdev_mp_flags(SC_CCP_OPEN, &n) & SC_REJ_COMP_TCP,
+	    0);
+	/* shortseq without multilink means nothing */
+	n.multilink = false;
+	assert_int_equal(pppdev_mp_flags(mp, &n), 0);
+}
+
+static void
+test_mp_setup(void **state)
+{
+	struct pppdev_neg n;
+
+	(void)state;
+	memset(&n, 0, sizeof(n));
+	n.multilink = true;
+	n.shortseq_tx = true;
+	n.mrru = 1600;
+
+	/* MRRU, then read-modify-write of the flags (CCP bits kept) */
+	fk_reset();
+	fk.gflags = SC_CCP_OPEN | SC_REJ_COMP_TCP;
+	assert_int_equal(pppdev_mp_setup(&fake, 10, &n), 0);
+	assert_int_equal(fk.ncalls, 3);
+	assert_true(fk.calls[0].req == PPPIOCSMRRU);
+	assert_int_equal(fk.calls[0].fd, 10);
+	assert_int_equal(fk.calls[0].iarg, 1600);
+	assert_true(fk.calls[1].req == PPPIOCGFLAGS);
+	assert_true(fk.calls[2].req == PPPIOCSFLAGS);
+	assert_int_equal(fk.calls[2].fd, 10);
+	assert_int_equal(fk.calls[2].iarg, SC_CCP_OPEN | SC_REJ_COMP_TCP |
+	    SC_MULTILINK | SC_MP_XSHORTSEQ);
+
+	/* single link: no MRRU, MP bits cleared */
+	fk_reset();
+	fk.gflags = SC_MULTILINK | SC_MP_SHORTSEQ | SC_DEBUG;
+	n.multilink = false;
+	assert_int_equal(pppdev_mp_setup(&fake, 10, &n), 0);
+	assert_int_equal(fk.ncalls, 2);
+	assert_true(fk.calls[0].req == PPPIOCGFLAGS);
+	assert_int_equal(fk.calls[1].iarg, SC_DEBUG);
+
+	/* an MRRU LCP would never accept: refused before any request */
+	fk_reset();
+	n.multilink = true;
+	n.mrru = 64;
+	assert_int_equal(pppdev_mp_setup(&fake, 10, &n), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(fk.ncalls, 0);
+
+	/* the kernel refuses a step: -1 with its errno, nothing after */
+	n.mrru = 1600;
+	fk_reset();
+	fk.fail_req = PPPIOCSMRRU;
+	assert_int_equal(pppdev_mp_setup(&fake, 10, &n), -1);
+	assert_int_equal(errno, EPERM);
+	assert_int_equal(fk.ncalls, 1);
+	fk_reset();
+	fk.fail_req = PPPIOCGFLAGS;
+	fk.fail_errno = ENOTTY;
+	assert_int_equal(pppdev_mp_setup(&fake, 10, &n), -1);
+	assert_int_equal(errno, ENOTTY);
+	assert_int_equal(fk.ncalls, 2);
+	fk_reset();
+	fk.fail_req = PPPIOCSFLAGS;
+	fk.fail_errno = EINVAL;
+	assert_int_equal(pppdev_mp_setup(&fake, 10, &n), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(fk.ncalls, 3);
+	assert_int_equal(fk.open_fds, 0);
+
+	/* joining / leaving links: PPPIOCCONNECT unit, PPPIOCDISCONN */
+	fk_reset();
+	assert_int_equal(pppdev_chan_connect(&fake, 21, 3), 0);
+	assert_int_equal(pppdev_chan_connect(&fake, 22, 3), 0);
+	assert_int_equal(pppdev_chan_disconnect(&fake, 21), 0);
+	assert_int_equal(fk.ncalls, 3);
+	assert_true(fk.calls[0].req == PPPIOCCONNECT);
+	assert_int_equal(fk.calls[0].fd, 21);
+	assert_int_equal(fk.calls[0].iarg, 3);
+	assert_true(fk.calls[1].req == PPPIOCCONNECT);
+	assert_int_equal(fk.calls[1].fd, 22);
+	assert_int_equal(fk.calls[1].iarg, 3);
+	assert_true(fk.calls[2].req == PPPIOCDISCONN);
+	assert_int_equal(fk.calls[2].fd, 21);
+}
+
 int
 main(void)
 {
@@ -524,6 +644,8 @@ main(void)
 		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_pptp_addr),
 		cmocka_unit_test(test_pptp_channel),
+		cmocka_unit_test(test_mp_flags),	/* kmp */
+		cmocka_unit_test(test_mp_setup),	/* kmp */
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
