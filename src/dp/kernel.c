@@ -150,8 +150,6 @@ kdp_disconnect(struct bund *b, struct kdp_state *s)
 	int fds[KDP_MAX_CHANS];
 	int i, n;
 
-	if (!s->started)
-		return;
 	n = up != NULL && up->chans != NULL ?
 	    up->chans(b, fds, KDP_MAX_CHANS) : 0;
 	for (i = 0; i < n && i < KDP_MAX_CHANS; i++)
@@ -159,6 +157,26 @@ kdp_disconnect(struct bund *b, struct kdp_state *s)
 			(void)pppdev_chan_disconnect(&pppdev_kernel_real,
 			    fds[i]);
 	s->started = false;
+}
+
+/*
+ * Give the ngN name back at once: the unit goes away only when a closer
+ * thread has closed its descriptor, and a TUN device taking over the
+ * bundle (a CCP fallback) wants the same name now.  Renaming needs the
+ * interface down.
+ */
+static void
+kdp_free_name(struct bund *b, struct kdp_state *s)
+{
+	char kname[IFNAMSIZ];
+
+	snprintf(kname, sizeof(kname), "ppp%d", s->unit);
+	if (strcmp(kname, b->iface.ifname) == 0)
+		return;
+	(void)netif_set_up(s->ifindex, false);
+	if (netif_rename(s->ifindex, kname) < 0)
+		log_perr(LG_IFACE2, "[%s] IFACE: can't rename %s back to %s",
+		    b->name, b->iface.ifname, kname);
 }
 
 static void
@@ -170,6 +188,7 @@ kdp_bund_destroy(struct bund *b)
 		return;
 	kdp_disconnect(b, s);
 	event_unregister(&s->ev);
+	kdp_free_name(b, s);
 	/*
 	 * The unit and its interface go with the descriptor, and close()
 	 * waits for the kernel's RCU barrier: closer threads do it, as for
@@ -192,21 +211,18 @@ kdp_rename(struct bund *b, const char *name)
 	return netif_rename(s->ifindex, name);
 }
 
-/* Connect every joined link's channel to the unit. */
+/*
+ * Connect every joined link's channel to the unit.  PPPIOCCONNECT
+ * answers EINVAL for a channel already connected: counted as connected,
+ * so this can run again whenever a frame must go through the unit.
+ */
 static int
-kdp_start(struct bund *b)
+kdp_connect(struct bund *b, struct kdp_state *s)
 {
-	struct kdp_state *s = kdp_of(b);
 	const struct dp_upcalls *up = dp_upcalls();
 	int fds[KDP_MAX_CHANS];
 	int i, n, nconn = 0;
 
-	if (s == NULL) {
-		errno = ENODEV;
-		return -1;
-	}
-	if (s->started)
-		return 0;
 	n = up != NULL && up->chans != NULL ?
 	    up->chans(b, fds, KDP_MAX_CHANS) : 0;
 	for (i = 0; i < n && i < KDP_MAX_CHANS; i++) {
@@ -216,7 +232,7 @@ kdp_start(struct bund *b)
 			continue;
 		}
 		if (pppdev_chan_connect(&pppdev_kernel_real, fds[i],
-		    s->unit) < 0) {
+		    s->unit) < 0 && errno != EINVAL) {
 			log_perr(LG_ERR, "[%s] IFACE: can't connect a channel "
 			    "to ppp unit %d", b->name, s->unit);
 			continue;
@@ -231,13 +247,30 @@ kdp_start(struct bund *b)
 	return 0;
 }
 
+static int
+kdp_start(struct bund *b)
+{
+	struct kdp_state *s = kdp_of(b);
+
+	if (s == NULL) {
+		errno = ENODEV;
+		return -1;
+	}
+	return s->started ? 0 : kdp_connect(b, s);
+}
+
+/*
+ * The interface goes down: the channels stay connected (CCP and the NCPs
+ * still pass through the unit until the links close, which disconnects
+ * them); the next frame sent connects whatever channel is new.
+ */
 static void
 kdp_stop(struct bund *b)
 {
 	struct kdp_state *s = kdp_of(b);
 
 	if (s != NULL)
-		kdp_disconnect(b, s);
+		s->started = false;
 }
 
 /*
@@ -317,6 +350,103 @@ kdp_demand(struct bund *b, bool on)
 		s->demand = on;
 }
 
+/* ---- CCP in the kernel (kccp) ---- */
+
+/*
+ * A bundle frame through the unit: the kernel peeks at CCP frames going
+ * out (an outbound Configure-Ack starts its compressor) and compresses
+ * the other NCP frames once CCP runs, as the peer expects.
+ */
+static int
+kdp_xmit(struct bund *b, uint16_t proto, struct mbuf *m)
+{
+	struct kdp_state *s = kdp_of(b);
+	uint8_t *p;
+	ssize_t n;
+
+	if (s == NULL || (!s->started && kdp_connect(b, s) < 0))
+		return -1;
+	if ((p = mb_prepend(m, 2)) == NULL)
+		return -1;
+	p[0] = (uint8_t)(proto >> 8);
+	p[1] = (uint8_t)proto;
+	do {
+		n = write(s->fd, m->data, m->len);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		log_perr(LG_ERR, "[%s] IFACE: can't send a frame on ppp unit %d",
+		    b->name, s->unit);
+		s->drops++;
+	}
+	mb_free(m);
+	return 0;
+}
+
+static int
+kdp_ccp_flags(struct bund *b, bool open, bool up)
+{
+	struct kdp_state *s = kdp_of(b);
+
+	if (s == NULL) {
+		errno = ENODEV;
+		return -1;
+	}
+	return pppdev_ccp_flags(&pppdev_kernel_real, s->fd, open, up);
+}
+
+static int
+kdp_ccp_set(struct bund *b, const uint8_t *opt, size_t len, bool transmit)
+{
+	struct kdp_state *s = kdp_of(b);
+
+	if (s == NULL) {
+		errno = ENODEV;
+		return -1;
+	}
+	return pppdev_set_compress(&pppdev_kernel_real, s->fd, opt, len,
+	    transmit);
+}
+
+static void
+kdp_ccp_dir(struct dp_ccp_dir *d, const struct compstat *c)
+{
+	d->unc_bytes = c->unc_bytes;
+	d->unc_packets = c->unc_packets;
+	d->comp_bytes = c->comp_bytes;
+	d->comp_packets = c->comp_packets;
+	d->inc_bytes = c->inc_bytes;
+	d->inc_packets = c->inc_packets;
+}
+
+static int
+kdp_ccp_stats(const struct bund *b, struct dp_ccp_stats *st)
+{
+	const struct kdp_state *s = kdp_of(b);
+	struct ppp_comp_stats cs;
+	struct ifreq ifr;
+	int fd, rc;
+
+	memset(st, 0, sizeof(*st));
+	if (s == NULL) {
+		errno = ENODEV;
+		return -1;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	if (if_indextoname((unsigned)s->ifindex, ifr.ifr_name) == NULL)
+		return -1;
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	memset(&cs, 0, sizeof(cs));
+	ifr.ifr_data = (char *)&cs;
+	rc = ioctl(fd, SIOCGPPPCSTATS, &ifr);
+	close(fd);
+	if (rc < 0)
+		return -1;
+	kdp_ccp_dir(&st->xmit, &cs.c);
+	kdp_ccp_dir(&st->recv, &cs.d);
+	return 0;
+}
+
 const struct dp_ops dp_kernel = {
 	.name = "kernel",
 	.bund_create = kdp_bund_create,
@@ -329,4 +459,8 @@ const struct dp_ops dp_kernel = {
 	.ifindex = kdp_ifindex,
 	.config = kdp_config,
 	.demand = kdp_demand,
+	.xmit = kdp_xmit,
+	.ccp_flags = kdp_ccp_flags,
+	.ccp_set = kdp_ccp_set,
+	.ccp_stats = kdp_ccp_stats,
 };
