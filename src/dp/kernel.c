@@ -152,10 +152,17 @@ kdp_disconnect(struct bund *b, struct kdp_state *s)
 
 	n = up != NULL && up->chans != NULL ?
 	    up->chans(b, fds, KDP_MAX_CHANS) : 0;
-	for (i = 0; i < n && i < KDP_MAX_CHANS; i++)
-		if (fds[i] >= 0)
-			(void)pppdev_chan_disconnect(&pppdev_kernel_real,
-			    fds[i]);
+	for (i = 0; i < n && i < KDP_MAX_CHANS; i++) {
+		if (fds[i] < 0)
+			continue;
+		if (pppdev_chan_disconnect(&pppdev_kernel_real, fds[i]) < 0)
+			log_perr(LG_IFACE2, "[%s] IFACE: channel not disconnected "
+			    "from ppp unit %d", b->name, s->unit);
+		else
+			log_msg(LG_IFACE2, "[%s] IFACE: channel (fd %d) "
+			    "disconnected from ppp unit %d", b->name, fds[i],
+			    s->unit);
+	}
 	s->started = false;
 }
 
@@ -237,6 +244,8 @@ kdp_connect(struct bund *b, struct kdp_state *s)
 			    "to ppp unit %d", b->name, s->unit);
 			continue;
 		}
+		log_msg(LG_IFACE2, "[%s] IFACE: channel (fd %d) connected to "
+		    "ppp unit %d", b->name, fds[i], s->unit);
 		nconn++;
 	}
 	if (nconn == 0) {
@@ -386,12 +395,19 @@ static int
 kdp_ccp_flags(struct bund *b, bool open, bool up)
 {
 	struct kdp_state *s = kdp_of(b);
+	int fl = 0;
 
 	if (s == NULL) {
 		errno = ENODEV;
 		return -1;
 	}
-	return pppdev_ccp_flags(&pppdev_kernel_real, s->fd, open, up);
+	if (pppdev_ccp_flags(&pppdev_kernel_real, s->fd, open, up) < 0)
+		return -1;
+	/* the kernel's view: SC_COMP_RUN/SC_DECOMP_RUN once the Acks passed */
+	(void)pppdev_kernel_real.ioctl(s->fd, PPPIOCGFLAGS, &fl);
+	log_msg(LG_IFACE2, "[%s] IFACE: ppp unit %d: CCP %s, flags 0x%x",
+	    b->name, s->unit, !open ? "closed" : up ? "up" : "open", fl);
+	return 0;
 }
 
 static int

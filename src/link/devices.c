@@ -217,6 +217,14 @@ phys_kernel_chan(const struct link *l)
 	return l->type->kernel_chan(l);
 }
 
+/* kccp: the link's kernel channel is no longer wanted. */
+void
+phys_kernel_release(struct link *l)
+{
+	if (l->type != NULL && l->type->kernel_release != NULL)
+		l->type->kernel_release(l);
+}
+
 /* ---- shared helpers ---- */
 
 /*

@@ -97,6 +97,12 @@ struct phys_type {
 	 * unit (optional).
 	 */
 	int			 (*kernel_chan)(const struct link *l);
+	/*
+	 * kccp: the bundle left the kernel data plane (CCP fallback to
+	 * tun): give the kernel channel up, frames go through user space
+	 * as for a session that never had one (optional).
+	 */
+	void			 (*kernel_release)(struct link *l);
 };
 
 /* Wrappers: -1 / nothing when the type lacks the operation. */
@@ -109,6 +115,7 @@ int	phys_get_mtu(const struct link *l);
 int	phys_get_mru(const struct link *l);
 void	phys_self_addr(const struct link *l, char *buf, unsigned len);
 int	phys_kernel_chan(const struct link *l);
+void	phys_kernel_release(struct link *l);
 
 /* All types in `show types` order, NULL terminated. */
 extern const struct phys_type *const g_phys_types[];

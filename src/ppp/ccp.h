@@ -105,6 +105,11 @@ struct ccp_state {
 	 */
 	bool		 k_xmit, k_recv;
 	char		 k_why[64];
+	/*
+	 * Where CCP packets go after the kernel hooks have seen them
+	 * (bund_fsm_output; tests wire two automata together here).
+	 */
+	fsm_output_fn	*lower;
 };
 
 /* Automaton callbacks (for tests and fuzzing). */

@@ -231,6 +231,41 @@ ccp_kernel_check(struct ccp_state *st, int want)
 	iface_dp_fallback(b, why);
 }
 
+/*
+ * Every CCP packet we send passes here before the unit: our
+ * Configure-Request opens CCP in the kernel and allocates the
+ * decompressor for the option it asks for (the peer's Ack of it starts
+ * it), our Configure-Ack allocates the compressor for the option it
+ * acks (it starts when this Ack passes the unit).  The packet itself is
+ * what counts: the automaton also builds requests only to compare them.
+ */
+static int
+ccp_fsm_output(struct fsm *f, const uint8_t *pkt, size_t len)
+{
+	struct ccp_state *st = ccp_of(f);
+	const uint8_t *opt = pkt + 4;
+	int type = 0, wbits = 0;
+	uint32_t bits = 0;
+
+	if (ccp_kernel(st->bund) && len >= 4 &&
+	    (pkt[0] == FSM_CODE_CONFIGREQ || pkt[0] == FSM_CODE_CONFIGACK)) {
+		if (len >= 10 && opt[0] == CCP_TY_MPPC && opt[1] == 6) {
+			type = CCP_TY_MPPC;
+			bits = ccp_get32(opt + 2);
+		} else if (len >= 8 && opt[0] == CCP_TY_DEFLATE &&
+		    opt[1] == 4) {
+			type = CCP_TY_DEFLATE;
+			wbits = (opt[2] >> 4) + 8;
+		} else if (len > 4)
+			type = opt[0];
+		if (pkt[0] == FSM_CODE_CONFIGREQ)
+			ccp_kernel_flags(st, true, false);
+		ccp_kernel_set(st, type, bits, wbits,
+		    pkt[0] == FSM_CODE_CONFIGACK);
+	}
+	return st->lower(f, pkt, len);
+}
+
 /* ---- automaton callbacks ---- */
 
 static void
@@ -271,12 +306,8 @@ static size_t
 ccp_build_config(struct fsm *f, uint8_t *buf, size_t len)
 {
 	struct ccp_state *st = ccp_of(f);
-	int type = ccp_want_type(st);
 
-	/* the kernel: CCP negotiating, our decompressor before the Ack */
-	ccp_kernel_flags(st, true, false);
-	ccp_kernel_set(st, type, st->want_mppc, st->want_wbits, false);
-	switch (type) {
+	switch (ccp_want_type(st)) {
 	case CCP_TY_MPPC:
 		if (len < 6)
 			return 0;
@@ -344,7 +375,6 @@ ccp_opt_mppc(struct ccp_state *st, const uint8_t *opt,
 		fsm_ack(d, opt, 6);
 		st->peer_type = CCP_TY_MPPC;
 		st->peer_mppc = bits;
-		ccp_kernel_set(st, CCP_TY_MPPC, bits, 0, true);
 		return true;
 	case FSM_MODE_NAK:
 		want = ccp_mppc_one_key(bits & ccp_mppc_allowed(st, true));
@@ -394,7 +424,6 @@ ccp_opt_deflate(struct ccp_state *st, const uint8_t *opt,
 		fsm_ack(d, opt, 4);
 		st->peer_type = CCP_TY_DEFLATE;
 		st->peer_wbits = w;
-		ccp_kernel_set(st, CCP_TY_DEFLATE, 0, w, true);
 		return true;
 	case FSM_MODE_NAK:
 		if (method == 8 && opt[3] == 0 && w >= DEFLATE_MIN_WBITS &&
@@ -772,7 +801,8 @@ ccp_init(struct bund *b)
 	st->bund = b;
 	b->ccp = st;
 	timer_init(&st->crypt_timer, "CCP crypt-reqd", 0, ccp_crypt_close, b);
-	fsm_init(&st->fsm, &ccp_fsm_type, b, b->name, bund_fsm_output,
+	st->lower = bund_fsm_output;
+	fsm_init(&st->fsm, &ccp_fsm_type, b, b->name, ccp_fsm_output,
 	    b->conf.fsm_timeout);
 	ccp_sync(b);
 }

@@ -1359,6 +1359,7 @@ iface_dp_fallback(struct bund *b, const char *why)
 	struct iface_run *r = st->run;
 	struct netif_link_set ls;
 	bool ip4, ip6;
+	int i;
 
 	if (r == NULL || b->dp != &dp_kernel)
 		return;
@@ -1374,6 +1375,9 @@ iface_dp_fallback(struct bund *b, const char *why)
 	if (st->up && !st->dod)
 		iface_down_event(b);
 	b->dp->bund_destroy(b);		/* channels disconnected, name free */
+	for (i = 0; i < MAX_LINKS_PER_BUND; i++)
+		if (b->links[i] != NULL)
+			phys_kernel_release(b->links[i]);
 	b->dp = &dp_tun;
 	snprintf(b->dp_why, sizeof(b->dp_why), "%s", why);
 	if (b->dp->bund_create(b) < 0) {

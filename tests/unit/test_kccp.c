@@ -365,7 +365,7 @@ start_ccp(void)
 {
 	ccp_init(&ba);
 	ccp_init(&bb);
-	ba.ccp->fsm.output = wire_out;
+	ba.ccp->lower = wire_out;		/* after the kernel hooks */
 	bb.ccp->fsm.output = wire_out;
 	give_keys();
 	ccp_open(&bb);
