@@ -47,6 +47,7 @@ struct kdp_state {
 	int		 ifindex;
 	struct event	 ev;
 	bool		 started;	/* channels connected */
+	bool		 polling;	/* ev registered (while channels are) */
 	bool		 demand;
 	uint64_t	 drops;
 };
@@ -75,10 +76,16 @@ kdp_read(int type, void *arg)
 		n = read(s->fd, m->data, KDP_FRAME_MAX);
 	} while (n < 0 && errno == EINTR);
 	if (n == 0) {
-		/* the unit is dead (its interface was deleted): stop polling */
-		log_msg(LG_ERR, "[%s] IFACE: ppp unit %d is gone", b->name,
-		    s->unit);
+		/*
+		 * No channel left (the links closed theirs) or the unit is
+		 * dead: ppp_generic reports end of file, and would forever.
+		 * Polling starts again with the next connect.
+		 */
+		log_msg(LG_IFACE2, "[%s] IFACE: ppp unit %d has no channel",
+		    b->name, s->unit);
 		event_unregister(&s->ev);
+		s->polling = false;
+		s->started = false;
 	}
 	if (n < 2 || up == NULL || up->control == NULL) {
 		mb_free(m);
@@ -122,11 +129,7 @@ kdp_bund_create(struct bund *b)
 	s->fd = fd;
 	s->unit = unit;
 	s->ifindex = idx;
-	if (event_register(&s->ev, EV_READ, fd, EVF_RECURRING, kdp_read,
-	    b) < 0) {
-		mem_free(s);
-		goto fail;
-	}
+	/* polled from the first connect: without channels it reads EOF */
 	b->dp_state = s;
 	log_msg(LG_IFACE2, "[%s] IFACE: ppp unit %d is %s", b->name, unit,
 	    b->iface.ifname);
@@ -194,7 +197,8 @@ kdp_bund_destroy(struct bund *b)
 	if (s == NULL)
 		return;
 	kdp_disconnect(b, s);
-	event_unregister(&s->ev);
+	if (s->polling)
+		event_unregister(&s->ev);
 	kdp_free_name(b, s);
 	/*
 	 * The unit and its interface go with the descriptor, and close()
@@ -251,6 +255,15 @@ kdp_connect(struct bund *b, struct kdp_state *s)
 	if (nconn == 0) {
 		errno = ENOTCONN;
 		return -1;
+	}
+	if (!s->polling) {
+		if (event_register(&s->ev, EV_READ, s->fd, EVF_RECURRING,
+		    kdp_read, b) < 0) {
+			log_perr(LG_ERR, "[%s] IFACE: can't poll ppp unit %d",
+			    b->name, s->unit);
+			return -1;
+		}
+		s->polling = true;
 	}
 	s->started = true;
 	return 0;
