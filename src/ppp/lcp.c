@@ -381,6 +381,13 @@ lcp_configure(struct fsm *f)
 	f->passive = opt_enabled(&l->conf.options, LINK_OPT_PASSIVE);
 	f->peer_mru = 0;
 	lcp_opts_reset(lcp);
+	/*
+	 * kccp: a link on a kernel channel does not ask for PFC: ppp_generic
+	 * does not hand 1-byte protocol fields to the unit (pppd's
+	 * rp-pppoe plugin refuses PFC for the same reason).
+	 */
+	if (phys_kernel_chan(l) >= 0)
+		lcp->want.pfcomp = false;
 	l->peer_ident[0] = '\0';
 }
 

@@ -12,7 +12,10 @@ serves two clients, each in its own namespace behind its own veth pair:
     an mpd5 client with only `set mppc yes compress` (ns kc<pid>2, tun)
         -> MPPC, which the kernel can't do: that bundle moves to a TUN
            device of the same ngN name ("tun (MPPC negotiated)") while
-           the first one stays a ppp unit.
+           the first one stays a ppp unit;
+    pppd `nomppe deflate 15` over Debian's user-space pppoe client (ns
+        kc<pid>3; rp-pppoe.so turns Deflate off)
+        -> Deflate (window 15 both ways) runs in ppp_deflate: kernel.
 
 Both pass pings and a TCP stream with a sha256 at both ends (xfer.py).
 """
@@ -34,23 +37,23 @@ PORT = 5007
 XFER_BYTES = 1 << 19
 
 
-def server_conf(va1, va2):
+def server_conf(va1, va2, va3):
     lines = [
         "startup:",
         "\tset user admin adminpw admin",
         "\tset console self 127.0.0.1 %d" % PORT,
         "\tset console open",
-        "\tlog +iface2 +phys2 +ccp +ccp2 +bund2",
+        "\tlog +iface2 +phys2 +ccp +ccp2",
         "server:",
         "\tset ippool add pool1 %s %s" % POOL,
         "\tcreate bundle template B",
         "\tset ipcp ranges %s/32 ippool pool1" % SRV_ADDR,
         "\tset iface idle 3600",
         "\tset bundle enable compression",
-        "\tset ccp yes mppc",
+        "\tset ccp yes mppc deflate",
         "\tset mppc yes e128 stateless",
         "\tset mppc accept compress"]
-    for name, veth in (("L1", va1), ("L2", va2)):
+    for name, veth in (("L1", va1), ("L2", va2), ("L3", va3)):
         lines += ["\tcreate link template %s pppoe" % name,
                   "\tset link action bundle B",
                   "\tset link enable chap-msv2",
@@ -68,7 +71,7 @@ def mppc_client_conf(vb):
         "client:",
         "\tcreate bundle static B",
         "\tset bundle enable compression",
-        "\tset ccp yes mppc",
+        "\tset ccp yes mppc deflate",
         "\tset mppc yes compress",
         "\tset ipcp ranges 0.0.0.0/0 0.0.0.0/0",
         "\tcreate link static C pppoe",
@@ -87,27 +90,28 @@ def ccp_lab(lab):
     g = lab.guest
     tag = "%d" % os.getpid()
     k = {"dir": "/tmp/kccp" + tag, "pids": []}
-    for i in (1, 2):
+    for i in (1, 2, 3):
         k["ns%d" % i] = "kc%s%d" % (tag, i)
         k["va%d" % i] = "kc%s%da" % (tag, i)
         k["vb%d" % i] = "kc%s%db" % (tag, i)
     cmds = ["mkdir -p %s/c" % k["dir"]]
-    for i in (1, 2):
+    for i in (1, 2, 3):
         cmds.append("ip netns add {ns} && ip link add {va} type veth peer "
                     "name {vb} && ip link set {vb} netns {ns} && ip link set "
                     "{va} up && ip -n {ns} link set lo up && ip -n {ns} link "
                     "set {vb} up".format(ns=k["ns%d" % i], va=k["va%d" % i],
                                          vb=k["vb%d" % i]))
     g.run(" && ".join(cmds), check=True)
-    g.write(k["dir"] + "/mpd.conf", server_conf(k["va1"], k["va2"]))
+    g.write(k["dir"] + "/mpd.conf", server_conf(k["va1"], k["va2"], k["va3"]))
     g.write(k["dir"] + "/mpd.secret", "%s %s\n" % (CLI_NAME, CLI_PASS),
             0o600)
     g.write(k["dir"] + "/c/mpd.conf", mppc_client_conf(k["vb2"]))
     yield k
     for pid in reversed(k["pids"]):
         g.kill(pid)
-    g.run("ip netns del {ns1}; ip netns del {ns2}; ip link del {va1}; "
-          "ip link del {va2}".format(**k))
+    g.run("ip netns del {ns1}; ip netns del {ns2}; ip netns del {ns3}; "
+          "ip link del {va1}; ip link del {va2}; ip link del {va3}"
+          .format(**k))
 
 
 def console(g, bundle, cmd):
@@ -151,6 +155,14 @@ def test_kernel_mppe_and_mppc_fallback(lab, ccp_lab):
         "noipdefault nodefaultroute novj require-mppe-128 nobsdcomp "
         "nodeflate" % (k["ns1"], plog, k["vb1"], CLI_NAME, CLI_PASS),
         log=plog + ".out"))
+    dlog = k["dir"] + "/pppd-deflate.log"
+    k["pids"].append(g.spawn(
+        "exec ip netns exec %s pppd nodetach debug logfile %s "
+        "pty 'pppoe -I %s' noaccomp default-asyncmap mtu 1492 mru 1492 "
+        "user %s password %s noauth refuse-eap noipdefault "
+        "nodefaultroute novj nomppe deflate 15 nobsdcomp nopredictor1" % (
+            k["ns3"], dlog, k["vb3"], CLI_NAME, CLI_PASS),
+        log=dlog + ".out"))
     clog = k["dir"] + "/c/mpd.log"
     from conftest import MPD_BIN
     k["pids"].append(g.spawn(
@@ -160,15 +172,20 @@ def test_kernel_mppe_and_mppc_fallback(lab, ccp_lab):
     def logs():
         with open("/tmp/kccp-server.log", "w") as f:
             f.write(g.read(log))
-        return "---- pppd ----\n%s\n---- client ----\n%s\n---- server " \
-            "----\n%s" % (g.read(plog)[-3000:], g.read(clog)[-3000:],
-                          g.read(log)[-6000:])
+        return "---- pppd ----\n%s\n---- pppd deflate ----\n%s\n---- " \
+            "client ----\n%s\n---- server ----\n%s" % (
+                g.read(plog)[-3000:], g.read(dlog)[-3000:],
+                g.read(clog)[-3000:], g.read(log)[-6000:])
     try:
         wait_for(lambda: peer_addr(g, k["ns1"], "ppp0") and
-                 peer_addr(g, k["ns2"], "ng0"), GUEST_TIMEOUT,
-                 "both sessions up", interval=0.5)
+                 peer_addr(g, k["ns2"], "ng0") and
+                 peer_addr(g, k["ns3"], "ppp0"), GUEST_TIMEOUT,
+                 "the three sessions up", interval=0.5)
         wait_for(lambda: "MPPE 128-bit stateless compression enabled" in
                  g.read(plog), GUEST_TIMEOUT, "pppd's MPPE", interval=0.5)
+        wait_for(lambda: "Deflate (15) compression enabled" in
+                 g.read(dlog), GUEST_TIMEOUT, "pppd's Deflate",
+                 interval=0.5)
     except AssertionError as e:
         raise AssertionError("%s\n%s" % (e, logs()))
     text = g.read(log)
@@ -176,15 +193,19 @@ def test_kernel_mppe_and_mppc_fallback(lab, ccp_lab):
                   r"the tun data plane", text)
     assert m, logs()
     tun_b, tun_if = m.groups()
-    bundles = set(re.findall(r"\[(B-\d+)\] IFACE: ppp unit \d+ is ng\d+",
-                             text))
-    kern = sorted(bundles - {tun_b})
-    assert len(kern) == 1, logs()
-    kern_b = kern[0]
-    kern_if = re.search(r"\[%s\] IFACE: ppp unit \d+ is (ng\d+)" % kern_b,
-                        text).group(1)
-    # one ppp unit left: the MPPE bundle's; the MPPC one is a TUN now
-    assert ppp_links(g) == [kern_if], g.run("ip -d link")[1]
+    units = dict(re.findall(r"\[(B-\d+)\] IFACE: ppp unit \d+ is "
+                            r"(ng\d+)", text))
+    units.pop(tun_b, None)
+    assert len(units) == 2, logs()
+    # which kernel bundle is which: the link of each (L1: MPPE, L3)
+    kern_b = re.search(r"\[L1-\d+\] Link: Join bundle \"(B-\d+)\"",
+                       text).group(1)
+    defl_b = re.search(r"\[L3-\d+\] Link: Join bundle \"(B-\d+)\"",
+                       text).group(1)
+    kern_if, defl_if = units[kern_b], units[defl_b]
+    # two ppp units left; the MPPC bundle's ngN is a TUN now
+    assert ppp_links(g) == sorted([kern_if, defl_if]), \
+        g.run("ip -d link")[1]
     _, out = g.run("ip -d link show %s" % tun_if)
     assert "tun" in out, out
 
@@ -203,7 +224,10 @@ def test_kernel_mppe_and_mppc_fallback(lab, ccp_lab):
 
     # traffic on both: the MPPE one through ppp_mppe, the MPPC one in
     # the daemon
-    for ns in (k["ns1"], k["ns2"]):
+    out = console(g, defl_b, "show iface")
+    assert "\tData plane      : kernel (ppp_generic, links on kernel " \
+        "channels)\r\n" in out, out
+    for ns in (k["ns1"], k["ns2"], k["ns3"]):
         rc, out = g.run("ip netns exec %s ping -n -c 2 -i 0.3 -W 3 %s"
                         % (ns, SRV_ADDR), timeout=40)
         assert rc == 0, "%s: %s\n%s\n%s\n%s\n%s" % (
@@ -212,6 +236,7 @@ def test_kernel_mppe_and_mppc_fallback(lab, ccp_lab):
             g.run("ip -n %s -s link; ip -n %s route" % (ns, ns))[1], logs())
     tcp_stream(g, k["ns1"], 5211, XFER_BYTES)
     tcp_stream(g, k["ns2"], 5212, XFER_BYTES // 4)
+    tcp_stream(g, k["ns3"], 5213, XFER_BYTES // 4)
 
     # the kernel's decompressor carried the stream (SIOCGPPPCSTATS)
     out = console(g, kern_b, "show ccp")
@@ -219,13 +244,22 @@ def test_kernel_mppe_and_mppc_fallback(lab, ccp_lab):
     dec = out.split("Incoming decompression:")[1]
     bytes_in = int(re.search(r"\tBytes\t: (\d+) -> (\d+)", dec).group(1))
     assert bytes_in >= XFER_BYTES, out
+    # ppp_deflate inflated the third stream (xfer.py's blocks repeat a
+    # 32-byte digest: they compress well)
+    out = console(g, defl_b, "show ccp")
+    assert "\tProto\t: deflate (win 15)\r\n" in out, out
+    dec = out.split("Incoming decompression:")[1]
+    b_in, b_out = map(int, re.search(r"\tBytes\t: (\d+) -> (\d+)",
+                                     dec).groups())
+    assert b_out >= XFER_BYTES // 4 and b_in < b_out // 4, out
     # and the ppp unit counted it, the daemon did not see it
     _, out = g.run("cat /sys/class/net/%s/statistics/rx_bytes" % kern_if)
     assert int(out.strip()) >= XFER_BYTES, out
 
     assert g.status(k["pids"][0]) is None, logs()
     g.kill(k["pids"].pop())             # the mpd5 client
-    g.kill(k["pids"].pop())             # pppd
+    g.kill(k["pids"].pop())             # pppd (Deflate)
+    g.kill(k["pids"].pop())             # pppd (MPPE)
     assert g.kill(k["pids"].pop(0)) == 0, g.read(log)[-4000:]
     assert_clean_log(g.read(log))
     assert_clean_log(g.read(clog))
