@@ -2,17 +2,21 @@
  * kernel.c - the kernel data-plane backend: the bundle's interface is a
  * ppp_generic unit (/dev/ppp, PPPIOCNEWUNIT) renamed to its ngN name,
  * and the links' kernel channels (PPPoE: AF_PPPOX sockets, opened by
- * link/pppoe.c) are connected to it (PPPIOCCONNECT) while the interface
- * is up, so IP packets never reach user space (DESIGN.md 2; Linux
- * Documentation/networking/ppp_generic).
+ * link/pppoe.c) are connected to it (PPPIOCCONNECT) when the bundle
+ * sends its first control frame (network phase), so IP packets never
+ * reach user space (DESIGN.md 2; Linux Documentation/networking/
+ * ppp_generic).
  *
- * Control frames the kernel queues on the unit (IPCP, IPv6CP, CCP once
- * the channels are connected) are read here and handed to the bundle
- * through the `control` upcall; LCP and authentication stay on the
- * channels (link/pppoe.c reads them).  Counters come from the kernel
- * (SIOCGPPPSTATS).  Closing the unit descriptor destroys the interface
- * with its addresses and routes, so a daemon killed with SIGKILL leaves
- * no unit behind.
+ * Control frames the kernel queues on the unit (IPCP, IPv6CP, CCP) are
+ * read here and handed to the bundle through the `control` upcall; the
+ * bundle's own control frames are written to the unit (`xmit`), so that
+ * ppp_generic sees CCP's Configure-Acks and runs MPPE/Deflate in its
+ * compressors (ppp_mppe, ppp_deflate: `ccp_flags`, `ccp_set`, driven by
+ * ppp/ccp_run.c).  LCP and authentication stay on the channels
+ * (link/pppoe.c reads them).  Counters come from the kernel
+ * (SIOCGPPPSTATS, SIOCGPPPCSTATS).  Closing the unit descriptor destroys
+ * the interface with its addresses and routes, so a daemon killed with
+ * SIGKILL leaves no unit behind.
  */
 #include "dp.h"
 
