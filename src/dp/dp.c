@@ -124,3 +124,53 @@ dp_select(struct bund *b)
 	return dp_policy(dp_mode, dp_mode == DP_MODE_TUN ? 0 : dp_probe(),
 	    ok, lwhy, b->dp_why, sizeof(b->dp_why));
 }
+
+/* ---- CCP in the kernel (kccp) ---- */
+
+/* RFC 3078 2.2 bits (as in ppp/mppe.h, which dp/ does not include) */
+#define DP_MPPE_C	0x00000001u	/* MPPC */
+#define DP_MPPE_D	0x00000010u	/* obsolete */
+#define DP_MPPE_L	0x00000020u	/* 40-bit */
+#define DP_MPPE_S	0x00000040u	/* 128-bit */
+#define DP_MPPE_M	0x00000080u	/* 56-bit */
+
+bool
+dp_ccp_kernel_ok(int type, uint32_t mppc_bits, int wbits, char *why,
+    size_t len)
+{
+	switch (type) {
+	case 0:
+		return true;
+	case DP_CCP_MPPC:
+		if (mppc_bits & DP_MPPE_C) {
+			snprintf(why, len, "MPPC negotiated");
+			return false;
+		}
+		if (mppc_bits & (DP_MPPE_M | DP_MPPE_D)) {
+			snprintf(why, len, "56-bit MPPE negotiated");
+			return false;
+		}
+		/* ppp_mppe: exactly one of 40 and 128 bits */
+		if ((mppc_bits & (DP_MPPE_L | DP_MPPE_S)) == 0 ||
+		    (mppc_bits & (DP_MPPE_L | DP_MPPE_S)) ==
+		    (DP_MPPE_L | DP_MPPE_S)) {
+			snprintf(why, len, "MPPE without one key length");
+			return false;
+		}
+		return true;
+	case DP_CCP_DEFLATE:
+	case DP_CCP_DEFLATE_DRAFT:
+		if (wbits < 9 || wbits > 15) {
+			snprintf(why, len, "Deflate window %d negotiated",
+			    wbits);
+			return false;
+		}
+		return true;
+	case DP_CCP_PRED1:
+		snprintf(why, len, "Predictor-1 negotiated");
+		return false;
+	default:
+		snprintf(why, len, "CCP type %d negotiated", type);
+		return false;
+	}
+}

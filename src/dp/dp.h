@@ -23,6 +23,16 @@ struct dp_stats {
 	uint64_t	drops;
 };
 
+/* One direction of a kernel compressor (struct compstat of ppp_generic). */
+struct dp_ccp_dir {
+	uint64_t	unc_bytes, unc_packets;	/* plain side */
+	uint64_t	comp_bytes, comp_packets;/* compressed side */
+	uint64_t	inc_bytes, inc_packets;	/* sent/received as is */
+};
+struct dp_ccp_stats {
+	struct dp_ccp_dir	xmit, recv;
+};
+
 struct dp_ops {
 	const char	*name;			/* "tun", "kernel" */
 	/* Create the bundle's interface (named b->iface.ifname). */
@@ -61,6 +71,26 @@ struct dp_ops {
 	 * (-1: none).  NULL for backends with nothing to do.
 	 */
 	void		(*link)(struct bund *b, int chfd, bool joined);
+	/* ---- CCP in the kernel (kernel backend; NULL in tun) ---- */
+	/*
+	 * Send a bundle-level frame (NCP, CCP: payload after the protocol
+	 * field) through the data plane, so that the kernel sees CCP
+	 * Configure-Acks pass and compresses NCP frames as the peer expects.
+	 * Connects the links' channels first if they are not.  Returns 0
+	 * (m consumed) or -1 (m untouched: send it on the link).
+	 */
+	int		(*xmit)(struct bund *b, uint16_t proto, struct mbuf *m);
+	/* The unit's SC_CCP_OPEN / SC_CCP_UP flags. */
+	int		(*ccp_flags)(struct bund *b, bool open, bool up);
+	/*
+	 * Allocate the kernel compressor (transmit) or decompressor from a
+	 * PPPIOCSCOMPRESS option (sys/pppdev.h builders).  0 or -1 (errno).
+	 */
+	int		(*ccp_set)(struct bund *b, const uint8_t *opt, size_t len,
+			    bool transmit);
+	/* The kernel (de)compressor counters (SIOCGPPPCSTATS). */
+	int		(*ccp_stats)(const struct bund *b,
+			    struct dp_ccp_stats *st);
 };
 
 /*
@@ -132,5 +162,24 @@ const struct dp_ops *dp_policy(enum dp_mode mode, int ppp_errno,
  * reason goes to b->dp_why.
  */
 const struct dp_ops *dp_select(struct bund *b);
+
+/* ---- CCP in the kernel (kccp) ---- */
+
+/* CCP option types (RFC 1962 registry) the policy below knows. */
+#define DP_CCP_PRED1		1
+#define DP_CCP_MPPC		18
+#define DP_CCP_DEFLATE_DRAFT	24
+#define DP_CCP_DEFLATE		26
+
+/*
+ * Whether ppp_generic's compressors (ppp_mppe, ppp_deflate) can run one
+ * direction of what CCP negotiated: type (0: nothing), for option 18 the
+ * 32 bits of RFC 3078 2.2, for Deflate the window (bits).  MPPE 40/128
+ * stateless or stateful without the MPPC bit, and Deflate with windows
+ * 2^9..2^15, are kernel work; MPPC, 56-bit MPPE and Predictor-1 are not
+ * (why[0..len) then says so, e.g. "MPPC negotiated").  Pure.
+ */
+bool	dp_ccp_kernel_ok(int type, uint32_t mppc_bits, int wbits, char *why,
+	    size_t len);
 
 #endif /* MPD_DP_DP_H */

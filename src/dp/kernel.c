@@ -2,17 +2,21 @@
  * kernel.c - the kernel data-plane backend: the bundle's interface is a
  * ppp_generic unit (/dev/ppp, PPPIOCNEWUNIT) renamed to its ngN name,
  * and the links' kernel channels (PPPoE: AF_PPPOX sockets, opened by
- * link/pppoe.c) are connected to it (PPPIOCCONNECT) while the interface
- * is up, so IP packets never reach user space (DESIGN.md 2; Linux
- * Documentation/networking/ppp_generic).
+ * link/pppoe.c) are connected to it (PPPIOCCONNECT) when the bundle
+ * sends its first control frame (network phase), so IP packets never
+ * reach user space (DESIGN.md 2; Linux Documentation/networking/
+ * ppp_generic).
  *
- * Control frames the kernel queues on the unit (IPCP, IPv6CP, CCP once
- * the channels are connected) are read here and handed to the bundle
- * through the `control` upcall; LCP and authentication stay on the
- * channels (link/pppoe.c reads them).  Counters come from the kernel
- * (SIOCGPPPSTATS).  Closing the unit descriptor destroys the interface
- * with its addresses and routes, so a daemon killed with SIGKILL leaves
- * no unit behind.
+ * Control frames the kernel queues on the unit (IPCP, IPv6CP, CCP) are
+ * read here and handed to the bundle through the `control` upcall; the
+ * bundle's own control frames are written to the unit (`xmit`), so that
+ * ppp_generic sees CCP's Configure-Acks and runs MPPE/Deflate in its
+ * compressors (ppp_mppe, ppp_deflate: `ccp_flags`, `ccp_set`, driven by
+ * ppp/ccp_run.c).  LCP and authentication stay on the channels
+ * (link/pppoe.c reads them).  Counters come from the kernel
+ * (SIOCGPPPSTATS, SIOCGPPPCSTATS).  Closing the unit descriptor destroys
+ * the interface with its addresses and routes, so a daemon killed with
+ * SIGKILL leaves no unit behind.
  */
 #include "dp.h"
 
@@ -58,6 +62,8 @@ kdp_of(const struct bund *b)
 	return b->dp == &dp_kernel ? b->dp_state : NULL;
 }
 
+static void kdp_poll(struct bund *b, struct kdp_state *s, bool on);
+
 /* A control frame queued on the unit: to the bundle. */
 static void
 kdp_read(int type, void *arg)
@@ -76,10 +82,15 @@ kdp_read(int type, void *arg)
 		n = read(s->fd, m->data, KDP_FRAME_MAX);
 	} while (n < 0 && errno == EINTR);
 	if (n == 0) {
-		/* the unit is dead (its interface was deleted): stop polling */
-		log_msg(LG_ERR, "[%s] IFACE: ppp unit %d is gone", b->name,
-		    s->unit);
-		event_unregister(&s->ev);
+		/*
+		 * No channel left (the links closed theirs) or the unit is
+		 * dead: ppp_generic reports end of file, and would forever.
+		 * Polling starts again with the next connect.
+		 */
+		log_msg(LG_IFACE2, "[%s] IFACE: ppp unit %d has no channel",
+		    b->name, s->unit);
+		kdp_poll(b, s, false);
+		s->started = false;
 	}
 	if (n < 2 || up == NULL || up->control == NULL) {
 		mb_free(m);
@@ -123,6 +134,7 @@ kdp_bund_create(struct bund *b)
 	s->fd = fd;
 	s->unit = unit;
 	s->ifindex = idx;
+	/* polled from the first connect: without channels it reads EOF */
 	b->dp_state = s;
 	log_msg(LG_IFACE2, "[%s] IFACE: ppp unit %d is %s", b->name, unit,
 	    b->iface.ifname);
@@ -162,16 +174,41 @@ kdp_disconnect(struct bund *b, struct kdp_state *s)
 	int fds[KDP_MAX_CHANS];
 	int i, n;
 
-	if (!s->started)
-		return;
 	n = up != NULL && up->chans != NULL ?
 	    up->chans(b, fds, KDP_MAX_CHANS) : 0;
-	for (i = 0; i < n && i < KDP_MAX_CHANS; i++)
-		if (fds[i] >= 0)
-			(void)pppdev_chan_disconnect(&pppdev_kernel_real,
-			    fds[i]);
+	for (i = 0; i < n && i < KDP_MAX_CHANS; i++) {
+		if (fds[i] < 0)
+			continue;
+		if (pppdev_chan_disconnect(&pppdev_kernel_real, fds[i]) < 0)
+			log_perr(LG_IFACE2, "[%s] IFACE: channel not disconnected "
+			    "from ppp unit %d", b->name, s->unit);
+		else
+			log_msg(LG_IFACE2, "[%s] IFACE: channel (fd %d) "
+			    "disconnected from ppp unit %d", b->name, fds[i],
+			    s->unit);
+	}
 	s->started = false;
 	kdp_poll(b, s, false);
+}
+
+/*
+ * Give the ngN name back at once: the unit goes away only when a closer
+ * thread has closed its descriptor, and a TUN device taking over the
+ * bundle (a CCP fallback) wants the same name now.  Renaming needs the
+ * interface down.
+ */
+static void
+kdp_free_name(struct bund *b, struct kdp_state *s)
+{
+	char kname[IFNAMSIZ];
+
+	snprintf(kname, sizeof(kname), "ppp%d", s->unit);
+	if (strcmp(kname, b->iface.ifname) == 0)
+		return;
+	(void)netif_set_up(s->ifindex, false);
+	if (netif_rename(s->ifindex, kname) < 0)
+		log_perr(LG_IFACE2, "[%s] IFACE: can't rename %s back to %s",
+		    b->name, b->iface.ifname, kname);
 }
 
 static void
@@ -182,7 +219,8 @@ kdp_bund_destroy(struct bund *b)
 	if (s == NULL)
 		return;
 	kdp_disconnect(b, s);
-	event_unregister(&s->ev);
+	kdp_poll(b, s, false);
+	kdp_free_name(b, s);
 	/*
 	 * The unit and its interface go with the descriptor, and close()
 	 * waits for the kernel's RCU barrier: closer threads do it, as for
@@ -246,7 +284,7 @@ kdp_mp_setup(struct bund *b, struct kdp_state *s)
  * the kernel's reassembly then sees the peer's sequence numbers from the
  * first (a gap left by fragments read in user space would stall it until
  * every link had received a later one).  A single-link bundle's channel
- * is connected by kdp_start().
+ * is connected by its first control frame (kdp_xmit) or kdp_start().
  */
 static void
 kdp_link(struct bund *b, int chfd, bool joined)
@@ -255,23 +293,10 @@ kdp_link(struct bund *b, int chfd, bool joined)
 	const struct dp_upcalls *up = dp_upcalls();
 	int fds[1];
 
-	if (s == NULL || chfd < 0 || (!s->started && (!joined ||
-	    b->peer_mrru == 0)))
+	if (s == NULL || chfd < 0)
 		return;
-	if (joined) {
-		if (!s->started)
-			kdp_mp_setup(b, s);
-		if (pppdev_chan_connect(&pppdev_kernel_real, chfd,
-		    s->unit) < 0)
-			log_perr(LG_ERR, "[%s] IFACE: can't connect a channel "
-			    "to ppp unit %d", b->name, s->unit);
-		else {
-			log_msg(LG_IFACE2, "[%s] IFACE: a channel joined ppp "
-			    "unit %d", b->name, s->unit);
-			s->started = true;
-			kdp_poll(b, s, true);
-		}
-	} else {
+	if (!joined) {
+		/* whether or not connected: EINVAL for one that is not */
 		if (pppdev_chan_disconnect(&pppdev_kernel_real, chfd) == 0)
 			log_msg(LG_IFACE2, "[%s] IFACE: a channel left ppp "
 			    "unit %d", b->name, s->unit);
@@ -279,25 +304,40 @@ kdp_link(struct bund *b, int chfd, bool joined)
 		if (up == NULL || up->chans == NULL ||
 		    up->chans(b, fds, 1) == 0)
 			kdp_poll(b, s, false);
+		return;
 	}
+	/* a single-link bundle connects with its first frame (kdp_xmit) */
+	if (!s->started && b->peer_mrru == 0)
+		return;
+	if (!s->started)
+		kdp_mp_setup(b, s);
+	if (pppdev_chan_connect(&pppdev_kernel_real, chfd, s->unit) < 0 &&
+	    errno != EINVAL) {
+		log_perr(LG_ERR, "[%s] IFACE: can't connect a channel to ppp "
+		    "unit %d", b->name, s->unit);
+		return;
+	}
+	log_msg(LG_IFACE2, "[%s] IFACE: a channel joined ppp unit %d",
+	    b->name, s->unit);
+	s->started = true;
+	kdp_poll(b, s, true);
 }
 
-/* Connect every joined link's channel to the unit. */
+/*
+ * Connect every joined link's channel to the unit.  PPPIOCCONNECT
+ * answers EINVAL for a channel already connected: counted as connected,
+ * so this can run again whenever a frame must go through the unit.
+ */
 static int
-kdp_start(struct bund *b)
+kdp_connect(struct bund *b, struct kdp_state *s)
 {
-	struct kdp_state *s = kdp_of(b);
 	const struct dp_upcalls *up = dp_upcalls();
 	int fds[KDP_MAX_CHANS];
 	int i, n, nconn = 0;
 
-	if (s == NULL) {
-		errno = ENODEV;
-		return -1;
-	}
-	if (s->started)
-		return 0;
-	kdp_mp_setup(b, s);
+	/* MRRU and MP flags before the first frame crosses (read-modify-write) */
+	if (!s->started)
+		kdp_mp_setup(b, s);
 	n = up != NULL && up->chans != NULL ?
 	    up->chans(b, fds, KDP_MAX_CHANS) : 0;
 	for (i = 0; i < n && i < KDP_MAX_CHANS; i++) {
@@ -307,11 +347,13 @@ kdp_start(struct bund *b)
 			continue;
 		}
 		if (pppdev_chan_connect(&pppdev_kernel_real, fds[i],
-		    s->unit) < 0) {
+		    s->unit) < 0 && errno != EINVAL) {
 			log_perr(LG_ERR, "[%s] IFACE: can't connect a channel "
 			    "to ppp unit %d", b->name, s->unit);
 			continue;
 		}
+		log_msg(LG_IFACE2, "[%s] IFACE: channel (fd %d) connected to "
+		    "ppp unit %d", b->name, fds[i], s->unit);
 		nconn++;
 	}
 	if (nconn == 0) {
@@ -323,13 +365,30 @@ kdp_start(struct bund *b)
 	return 0;
 }
 
+static int
+kdp_start(struct bund *b)
+{
+	struct kdp_state *s = kdp_of(b);
+
+	if (s == NULL) {
+		errno = ENODEV;
+		return -1;
+	}
+	return s->started ? 0 : kdp_connect(b, s);
+}
+
+/*
+ * The interface goes down: the channels stay connected (CCP and the NCPs
+ * still pass through the unit until the links close, which disconnects
+ * them); the next frame sent connects whatever channel is new.
+ */
 static void
 kdp_stop(struct bund *b)
 {
 	struct kdp_state *s = kdp_of(b);
 
 	if (s != NULL)
-		kdp_disconnect(b, s);
+		s->started = false;
 }
 
 /*
@@ -409,6 +468,110 @@ kdp_demand(struct bund *b, bool on)
 		s->demand = on;
 }
 
+/* ---- CCP in the kernel (kccp) ---- */
+
+/*
+ * A bundle frame through the unit: the kernel peeks at CCP frames going
+ * out (an outbound Configure-Ack starts its compressor) and compresses
+ * the other NCP frames once CCP runs, as the peer expects.
+ */
+static int
+kdp_xmit(struct bund *b, uint16_t proto, struct mbuf *m)
+{
+	struct kdp_state *s = kdp_of(b);
+	uint8_t *p;
+	ssize_t n;
+
+	if (s == NULL || (!s->started && kdp_connect(b, s) < 0))
+		return -1;
+	if ((p = mb_prepend(m, 2)) == NULL)
+		return -1;
+	p[0] = (uint8_t)(proto >> 8);
+	p[1] = (uint8_t)proto;
+	do {
+		n = write(s->fd, m->data, m->len);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		log_perr(LG_ERR, "[%s] IFACE: can't send a frame on ppp unit %d",
+		    b->name, s->unit);
+		s->drops++;
+	}
+	mb_free(m);
+	return 0;
+}
+
+static int
+kdp_ccp_flags(struct bund *b, bool open, bool up)
+{
+	struct kdp_state *s = kdp_of(b);
+	int fl = 0;
+
+	if (s == NULL) {
+		errno = ENODEV;
+		return -1;
+	}
+	if (pppdev_ccp_flags(&pppdev_kernel_real, s->fd, open, up) < 0)
+		return -1;
+	/* the kernel's view: SC_COMP_RUN/SC_DECOMP_RUN once the Acks passed */
+	(void)pppdev_kernel_real.ioctl(s->fd, PPPIOCGFLAGS, &fl);
+	log_msg(LG_IFACE2, "[%s] IFACE: ppp unit %d: CCP %s, flags 0x%x",
+	    b->name, s->unit, !open ? "closed" : up ? "up" : "open", fl);
+	return 0;
+}
+
+static int
+kdp_ccp_set(struct bund *b, const uint8_t *opt, size_t len, bool transmit)
+{
+	struct kdp_state *s = kdp_of(b);
+
+	if (s == NULL) {
+		errno = ENODEV;
+		return -1;
+	}
+	return pppdev_set_compress(&pppdev_kernel_real, s->fd, opt, len,
+	    transmit);
+}
+
+static void
+kdp_ccp_dir(struct dp_ccp_dir *d, const struct compstat *c)
+{
+	d->unc_bytes = c->unc_bytes;
+	d->unc_packets = c->unc_packets;
+	d->comp_bytes = c->comp_bytes;
+	d->comp_packets = c->comp_packets;
+	d->inc_bytes = c->inc_bytes;
+	d->inc_packets = c->inc_packets;
+}
+
+static int
+kdp_ccp_stats(const struct bund *b, struct dp_ccp_stats *st)
+{
+	const struct kdp_state *s = kdp_of(b);
+	struct ppp_comp_stats cs;
+	struct ifreq ifr;
+	int fd, rc;
+
+	memset(st, 0, sizeof(*st));
+	if (s == NULL) {
+		errno = ENODEV;
+		return -1;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	if (if_indextoname((unsigned)s->ifindex, ifr.ifr_name) == NULL)
+		return -1;
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	memset(&cs, 0, sizeof(cs));
+	ifr.ifr_data = (char *)&cs;
+	rc = ioctl(fd, SIOCGPPPCSTATS, &ifr);
+	close(fd);
+	if (rc < 0)
+		return -1;
+	kdp_ccp_dir(&st->xmit, &cs.c);
+	kdp_ccp_dir(&st->recv, &cs.d);
+	return 0;
+}
+
 const struct dp_ops dp_kernel = {
 	.name = "kernel",
 	.bund_create = kdp_bund_create,
@@ -422,4 +585,8 @@ const struct dp_ops dp_kernel = {
 	.config = kdp_config,
 	.demand = kdp_demand,
 	.link = kdp_link,
+	.xmit = kdp_xmit,
+	.ccp_flags = kdp_ccp_flags,
+	.ccp_set = kdp_ccp_set,
+	.ccp_stats = kdp_ccp_stats,
 };

@@ -225,6 +225,14 @@ phys_kernel_ok(const struct phys_type *t)
 	return t->kernel_ok == NULL || t->kernel_ok();
 }
 
+/* kccp: the link's kernel channel is no longer wanted. */
+void
+phys_kernel_release(struct link *l)
+{
+	if (l->type != NULL && l->type->kernel_release != NULL)
+		l->type->kernel_release(l);
+}
+
 /* ---- shared helpers ---- */
 
 /*

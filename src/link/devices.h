@@ -103,6 +103,12 @@ struct phys_type {
 	 * is set).  The data-plane policy puts a bundle on tun otherwise.
 	 */
 	bool			 (*kernel_ok)(void);
+	/*
+	 * kccp: the bundle left the kernel data plane (CCP fallback to
+	 * tun): give the kernel channel up, frames go through user space
+	 * as for a session that never had one (optional).
+	 */
+	void			 (*kernel_release)(struct link *l);
 };
 
 /* Wrappers: -1 / nothing when the type lacks the operation. */
@@ -117,6 +123,7 @@ void	phys_self_addr(const struct link *l, char *buf, unsigned len);
 int	phys_kernel_chan(const struct link *l);
 /* t has kernel channels and the kernel can make them (kernel_ok). */
 bool	phys_kernel_ok(const struct phys_type *t);
+void	phys_kernel_release(struct link *l);
 
 /* All types in `show types` order, NULL terminated. */
 extern const struct phys_type *const g_phys_types[];

@@ -1855,6 +1855,23 @@ pppoe_kernel_chan(const struct link *l)
 	return st != NULL ? st->kchan : -1;
 }
 
+/*
+ * kccp: the session's bundle moved to the tun backend: close the PPPoX
+ * socket and its channel, the session goes on over the packet socket.
+ */
+static void
+pppoe_kernel_release(struct link *l)
+{
+	struct pppoe_state *st = l->dev_state;
+
+	if (st == NULL || st->kchan < 0)
+		return;
+	pppoe_chan_close(st);
+	pppoe_user_session(st);
+	log_msg(LG_PHYS2, "[%s] PPPoE: session 0x%04x back in user space",
+	    l->name, st->sid);
+}
+
 /* ---- listening ---- */
 
 static void
@@ -2095,4 +2112,5 @@ const struct phys_type phys_pppoe = {
 	.peer_name	= pppoe_peer_name,
 	.peer_iface	= pppoe_peer_iface,
 	.kernel_chan	= pppoe_kernel_chan,
+	.kernel_release	= pppoe_kernel_release,
 };

@@ -17,6 +17,7 @@
 
 #include "../core/event.h"
 #include "../core/util.h"
+#include "../dp/dp.h"
 #include "link.h"
 
 static const struct opt_def bund_opts[] = {
@@ -275,6 +276,9 @@ bund_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 	cmd_printf(ctx, "\tTotal bandwidth: %lu bits/sec\n", tbw);
 	cmd_printf(ctx, "\tAvail bandwidth: %lu bits/sec\n", bw);
 	cmd_printf(ctx, "\tPeer authname  : \"%s\"\n", b->peer_authname);
+	if (b->dp != NULL)	/* an addition (doc/DIFFERENCES.md) */
+		cmd_printf(ctx, "\tData plane     : %s (%s)\n", b->dp->name,
+		    b->dp_why);
 
 	descr_tmpl = b->iface_conf.descr;
 	if (descr_tmpl != NULL && !b->tmpl)

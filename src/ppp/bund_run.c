@@ -442,6 +442,10 @@ bund_xmit(struct bund *b, uint16_t proto, struct mbuf *m)
 	}
 	b->stats.out_frames++;
 	b->stats.out_octets += m->len;
+	/* kernel data plane: through the unit (CCP in the kernel, kccp) */
+	if (b->dp != NULL && b->dp->xmit != NULL && b->dp_state != NULL &&
+	    b->dp->xmit(b, proto, m) == 0)
+		return 0;
 	/*
 	 * RFC 1990: fragments over links.  A kernel data plane numbers its
 	 * own fragments: ours would interleave with its sequence, so NCP

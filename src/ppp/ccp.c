@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "../core/util.h"
+#include "../dp/dp.h"
 #include "bund.h"
 #include "deflate.h"
 #include "dese.h"
@@ -155,7 +156,8 @@ mppc_show_block(struct cmd_ctx *ctx, const struct bund *b)
 
 /* Algorithm counters of one direction (mpd5 prints them per codec). */
 static void
-ccp_show_dir(struct cmd_ctx *ctx, const struct ccp_dir *d)
+ccp_show_dir(struct cmd_ctx *ctx, const struct ccp_dir *d,
+    const struct dp_ccp_dir *k, bool tx)
 {
 	uint64_t in = 0, out = 0, frames = 0, comp = 0, unc = 0, err = 0;
 	char descr[64] = "";
@@ -191,6 +193,22 @@ ccp_show_dir(struct cmd_ctx *ctx, const struct ccp_dir *d)
 		cmd_printf(ctx, "\tProto\t: %s (%s)\n", "none", "");
 		return;
 	}
+	if (k != NULL && tx) {
+		/* the kernel data plane compresses (kccp) */
+		in = k->unc_bytes;
+		out = k->comp_bytes + k->inc_bytes;
+		frames = k->unc_packets;
+		comp = k->comp_packets;
+		unc = k->inc_packets;
+		err = 0;
+	} else if (k != NULL) {
+		in = k->comp_bytes + k->inc_bytes;
+		out = k->unc_bytes;
+		frames = k->comp_packets + k->inc_packets;
+		comp = k->comp_packets;
+		unc = k->inc_packets;
+		err = 0;
+	}
 	cmd_printf(ctx, "\tProto\t: %s (%s)\n", d->type == CCP_TY_MPPC ?
 	    "mppc" : d->type == CCP_TY_DEFLATE ? "deflate" : "pred1", descr);
 	cmd_printf(ctx, "\tBytes\t: %llu -> %llu (%+lld%%)\n",
@@ -209,7 +227,16 @@ ccp_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 	const struct bund *b = ctx->bund;
 	const struct ccp_state *st = b->ccp;
 	bool on = st != NULL && st->fsm.state == FSM_ST_OPENED;
+	struct dp_ccp_stats ks;
+	bool kx = false, kr = false;
 
+	/* counters of the kernel's compressors (kccp) */
+	if (on && b->dp != NULL && b->dp->ccp_stats != NULL &&
+	    b->dp_state != NULL && (st->k_xmit || st->k_recv) &&
+	    b->dp->ccp_stats(b, &ks) == 0) {
+		kx = st->k_xmit;
+		kr = st->k_recv;
+	}
 	(void)ac;
 	(void)av;
 	(void)a;
@@ -221,13 +248,13 @@ ccp_cmd_show(struct cmd_ctx *ctx, int ac, char **av, const void *a)
 	/* No algorithm is chosen before CCP opens: "none" with no details. */
 	cmd_printf(ctx, "Outgoing compression:\n");
 	if (on)
-		ccp_show_dir(ctx, &st->xmit);
+		ccp_show_dir(ctx, &st->xmit, kx ? &ks.xmit : NULL, true);
 	else
 		cmd_printf(ctx, "\tProto\t: %s (%s)\n", "none", "");
 	cmd_printf(ctx, "\tResets\t: %u\n", st != NULL ? st->xmit.resets : 0);
 	cmd_printf(ctx, "Incoming decompression:\n");
 	if (on)
-		ccp_show_dir(ctx, &st->recv);
+		ccp_show_dir(ctx, &st->recv, kr ? &ks.recv : NULL, false);
 	else
 		cmd_printf(ctx, "\tProto\t: %s (%s)\n", "none", "");
 	cmd_printf(ctx, "\tResets\t: %u\n", st != NULL ? st->recv.resets : 0);

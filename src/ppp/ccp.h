@@ -98,6 +98,18 @@ struct ccp_state {
 	uint64_t	 reset_ms;
 	unsigned	 rx_dropped;	/* data frames dropped (policy) */
 	struct timer	 crypt_timer;	/* crypt-reqd close, deferred */
+	/*
+	 * CCP in the kernel data plane (kccp): the unit's compressor /
+	 * decompressor was allocated for this negotiation, or why the
+	 * kernel can't do it ("" if it can).
+	 */
+	bool		 k_xmit, k_recv;
+	char		 k_why[64];
+	/*
+	 * Where CCP packets go after the kernel hooks have seen them
+	 * (bund_fsm_output; tests wire two automata together here).
+	 */
+	fsm_output_fn	*lower;
 };
 
 /* Automaton callbacks (for tests and fuzzing). */

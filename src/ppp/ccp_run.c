@@ -28,6 +28,7 @@
  */
 #include "ccp.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,6 +36,8 @@
 #include "../core/log.h"
 #include "../core/mbuf.h"
 #include "../core/mem.h"
+#include "../dp/dp.h"
+#include "../sys/pppdev.h"
 #include "bund.h"
 #include "deflate.h"
 #include "iface.h"
@@ -135,6 +138,134 @@ ccp_get32(const uint8_t *p)
 	    (uint32_t)p[2] << 8 | p[3];
 }
 
+/* ---- CCP in the kernel data plane (kccp) ---- */
+
+/* b is on a backend with kernel compressors (dp/kernel.c). */
+static bool
+ccp_kernel(const struct bund *b)
+{
+	return b->dp != NULL && b->dp->ccp_set != NULL && b->dp_state != NULL;
+}
+
+/* The unit's SC_CCP_OPEN / SC_CCP_UP. */
+static void
+ccp_kernel_flags(struct ccp_state *st, bool open, bool up)
+{
+	struct bund *b = st->bund;
+
+	if (ccp_kernel(b) && b->dp->ccp_flags(b, open, up) < 0)
+		log_perr(LG_ERR, "[%s] CCP: can't set the CCP flags of %s",
+		    b->name, b->iface.ifname);
+}
+
+/*
+ * Allocate the kernel compressor (tx) or decompressor for what is being
+ * negotiated, before the Configure-Ack that starts it passes the unit.
+ * What the kernel can't do is left to ccp_kernel_check(); a failed
+ * request (module missing, ...) is remembered there as the reason.
+ */
+static void
+ccp_kernel_set(struct ccp_state *st, int type, uint32_t bits, int wbits,
+    bool tx)
+{
+	struct bund *b = st->bund;
+	uint8_t opt[PPPDEV_CCP_OPT_MAX];
+	char why[64];
+	size_t n = 0;
+
+	if (tx)
+		st->k_xmit = false;
+	else
+		st->k_recv = false;
+	if (!ccp_kernel(b) || type == 0 ||
+	    !dp_ccp_kernel_ok(type, bits, wbits, why, sizeof(why)))
+		return;
+	if (type == CCP_TY_MPPC)
+		n = pppdev_ccp_mppe_opt(opt, sizeof(opt), bits,
+		    tx ? st->send_key : st->recv_key);
+	else if (type == CCP_TY_DEFLATE)
+		n = pppdev_ccp_deflate_opt(opt, sizeof(opt), type, wbits);
+	if (n > 0 && b->dp->ccp_set(b, opt, n, tx) < 0) {
+		log_perr(LG_ERR, "[%s] CCP: no kernel %s for %s", b->name,
+		    tx ? "compressor" : "decompressor", ccp_type_name(type));
+		snprintf(st->k_why, sizeof(st->k_why), "kernel %s: %s",
+		    ccp_type_name(type), strerror(errno));
+	} else if (n > 0) {
+		if (tx)
+			st->k_xmit = true;
+		else
+			st->k_recv = true;
+	}
+	memset(opt, 0, sizeof(opt));
+}
+
+/*
+ * CCP opened: the kernel runs both directions (SC_CCP_UP), or the
+ * bundle moves to the tun backend, whose user-space codecs ccp_layer_up()
+ * has just set up.
+ */
+static void
+ccp_kernel_check(struct ccp_state *st, int want)
+{
+	struct bund *b = st->bund;
+	char why[64] = "";
+
+	if (!ccp_kernel(b))
+		return;
+	if (!dp_ccp_kernel_ok(st->peer_type, st->peer_mppc, st->peer_wbits,
+	    why, sizeof(why)) ||
+	    !dp_ccp_kernel_ok(want, st->want_mppc, st->want_wbits, why,
+	    sizeof(why)))
+		;
+	else if (st->k_why[0] != '\0')
+		snprintf(why, sizeof(why), "%s", st->k_why);
+	else if ((st->peer_type != 0 && !st->k_xmit) ||
+	    (want != 0 && !st->k_recv))
+		snprintf(why, sizeof(why), "no kernel compressor");
+	if (why[0] == '\0') {
+		ccp_kernel_flags(st, true, true);
+		return;
+	}
+	st->k_xmit = st->k_recv = false;
+	snprintf(st->k_why, sizeof(st->k_why), "%s", why);
+	iface_dp_fallback(b, why);
+}
+
+/*
+ * Every CCP packet we send passes here before the unit: our
+ * Configure-Request opens CCP in the kernel and allocates the
+ * decompressor for the option it asks for (the peer's Ack of it starts
+ * it), our Configure-Ack allocates the compressor for the option it
+ * acks (it starts when this Ack passes the unit).  The packet itself is
+ * what counts: the automaton also builds requests only to compare them.
+ */
+static int
+ccp_fsm_output(struct fsm *f, const uint8_t *pkt, size_t len)
+{
+	struct ccp_state *st = ccp_of(f);
+	const uint8_t *opt = pkt + 4;
+	int type = 0, wbits = 0;
+	uint32_t bits = 0;
+
+	if (ccp_kernel(st->bund) && len >= 4 &&
+	    (pkt[0] == FSM_CODE_CONFIGREQ || pkt[0] == FSM_CODE_CONFIGACK)) {
+		if (len >= 10 && opt[0] == CCP_TY_MPPC && opt[1] == 6) {
+			type = CCP_TY_MPPC;
+			bits = ccp_get32(opt + 2);
+		} else if (len >= 8 && opt[0] == CCP_TY_DEFLATE &&
+		    opt[1] == 4) {
+			type = CCP_TY_DEFLATE;
+			wbits = (opt[2] >> 4) + 8;
+		} else if (len > 4)
+			type = opt[0];
+		if (pkt[0] == FSM_CODE_CONFIGREQ)
+			ccp_kernel_flags(st, true, false);
+		ccp_kernel_set(st, type, bits, wbits,
+		    pkt[0] == FSM_CODE_CONFIGACK);
+	}
+	return st->lower(f, pkt, len);
+}
+
 /* ---- automaton callbacks ---- */
 
 static void
@@ -148,6 +279,8 @@ ccp_configure(struct fsm *f)
 	st->peer_type = 0;
 	st->peer_mppc = 0;
 	st->peer_wbits = 0;
+	st->k_xmit = st->k_recv = false;
+	st->k_why[0] = '\0';
 }
 
 /* The algorithm we ask for now (0: none). */
@@ -521,6 +654,7 @@ ccp_layer_up(struct fsm *f)
 	    ccp_type_name(st->xmit.type), d1);
 	log_msg(LG_CCP, "[%s] CCP: Decompress using: %s (%s)", b->name,
 	    ccp_type_name(st->recv.type), d2);
+	ccp_kernel_check(st, want);
 	iface_update_mtu(b);
 	ccp_check_crypt(b);
 }
@@ -532,14 +666,19 @@ ccp_layer_down(struct fsm *f)
 
 	ccp_dir_free(&st->xmit);
 	ccp_dir_free(&st->recv);
+	ccp_kernel_flags(st, true, false);
 	iface_update_mtu(st->bund);
 }
 
 static void
 ccp_layer_finish(struct fsm *f)
 {
-	struct bund *b = ccp_of(f)->bund;
+	struct ccp_state *st = ccp_of(f);
+	struct bund *b = st->bund;
 
+	/* the kernel frees its compressors */
+	ccp_kernel_flags(st, false, false);
+	st->k_xmit = st->k_recv = false;
 	ccp_sync(b);
 	ccp_check_crypt(b);
 }
@@ -557,7 +696,13 @@ ccp_recv_resetreq(struct ccp_state *st, uint8_t id)
 	case CCP_TY_MPPC:
 		/* RFC 3078 8: MPPC/MPPE Reset-Requests are not acked */
 		mppe_tx_reset(x->mppe);
-		return;
+		/*
+		 * ... except by the kernel data plane: ppp_mppe flushes
+		 * when our Reset-Ack passes the unit (as pppd does it)
+		 */
+		if (!st->k_xmit || !ccp_kernel(st->bund))
+			return;
+		break;
 	case CCP_TY_DEFLATE:
 		deflate_dir_reset(x->deflate);
 		break;
@@ -656,7 +801,8 @@ ccp_init(struct bund *b)
 	st->bund = b;
 	b->ccp = st;
 	timer_init(&st->crypt_timer, "CCP crypt-reqd", 0, ccp_crypt_close, b);
-	fsm_init(&st->fsm, &ccp_fsm_type, b, b->name, bund_fsm_output,
+	st->lower = bund_fsm_output;
+	fsm_init(&st->fsm, &ccp_fsm_type, b, b->name, ccp_fsm_output,
 	    b->conf.fsm_timeout);
 	ccp_sync(b);
 }
@@ -858,6 +1004,13 @@ ccp_decompress(struct bund *b, uint16_t *proto, struct mbuf *m)
 	if (st == NULL || st->fsm.state != FSM_ST_OPENED ||
 	    st->recv.type == 0)
 		goto drop;
+	if (st->k_recv && ccp_kernel(b)) {
+		/* the kernel decompressor failed (SC_DC_ERROR): resync */
+		log_msg(LG_CCP2, "[%s] CCP: the kernel could not decompress "
+		    "a frame of %zu bytes", b->name, m->len);
+		ccp_send_resetreq(st);
+		goto drop;
+	}
 	r = &st->recv;
 	if (st->reset_wait && r->type != CCP_TY_MPPC) {
 		/* waiting for the Reset-Ack: nothing decodes meanwhile */

@@ -211,6 +211,9 @@ ecp_layer_up(struct fsm *f)
 	    ecp_type_name(st->xmit_type));
 	log_msg(LG_ECP, "[%s] ECP: Decrypt using: %s", b->name,
 	    ecp_type_name(st->recv_type));
+	/* DESE is user-space work: off the kernel data plane (kccp) */
+	if (st->xmit_type != 0 || st->recv_type != 0)
+		iface_dp_fallback(b, "ECP negotiated");
 	iface_update_mtu(b);
 	ccp_check_crypt(b);
 }

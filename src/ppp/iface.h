@@ -191,5 +191,13 @@ void	iface_aaa_timers(struct bund *b, int session, int idle);
  * room for their framing (ccp_mtu_overhead()).  No-op while down.
  */
 void	iface_update_mtu(struct bund *b);
+/*
+ * CCP/ECP negotiated what the kernel data plane can't do (or a kernel
+ * request failed): move b from the ppp unit to a TUN device of the same
+ * name, the addresses, routes and up state applied again (the up/down
+ * scripts run again).  why is shown by `show iface`/`show bundle`.
+ * Nothing if b is not on the kernel data plane.
+ */
+void	iface_dp_fallback(struct bund *b, const char *why);
 
 #endif /* MPD_PPP_IFACE_H */

@@ -1291,10 +1291,9 @@ iface_dp_chans(struct bund *b, int *fds, int max)
 }
 
 /*
- * The kernel can carry b: no compression or encryption (done in user
- * space, on the packets the kernel data plane never shows us), and every
- * link whose `set link action bundle` names b (or b's template) is of a
- * type with kernel channels.
+ * The kernel can carry b: every link whose `set link action bundle`
+ * names b (or b's template) is of a type with kernel channels.  What
+ * CCP/ECP negotiate is judged later (iface_dp_fallback()).
  */
 static bool
 iface_dp_links_ok(const struct bund *b, char *why, size_t len)
@@ -1303,12 +1302,6 @@ iface_dp_links_ok(const struct bund *b, char *why, size_t len)
 	const struct link_action *a;
 	const struct link *l;
 	int i, n = 0;
-
-	if (opt_enabled(&b->conf.options, BUND_OPT_COMPRESSION) ||
-	    opt_enabled(&b->conf.options, BUND_OPT_ENCRYPTION)) {
-		snprintf(why, len, "compression/encryption in user space");
-		return false;
-	}
 
 	for (i = 1; i < g_nlinks; i++) {
 		/*
@@ -1356,6 +1349,54 @@ iface_layer_init(void)
 {
 	ctl_set_layer_hook("iface", iface_layer_hook);
 	dp_set_upcalls(&iface_upcalls);
+}
+
+/* ---- data-plane fallback (kccp) ---- */
+
+void
+iface_dp_fallback(struct bund *b, const char *why)
+{
+	struct iface_state *st = &b->iface;
+	struct iface_run *r = st->run;
+	struct netif_link_set ls;
+	bool ip4, ip6;
+	int i;
+
+	if (r == NULL || b->dp != &dp_kernel)
+		return;
+	log_msg(LG_IFACE, "[%s] IFACE: %s: %s moves to the tun data plane",
+	    b->name, why, st->ifname);
+	ip4 = r->ip4;
+	ip6 = r->ip6;
+	/* down as at the end of the session: scripts, routes, addresses */
+	if (ip4)
+		iface_ip_down(b);
+	if (ip6)
+		iface_ipv6_down(b);
+	if (st->up && !st->dod)
+		iface_down_event(b);
+	b->dp->bund_destroy(b);		/* channels disconnected, name free */
+	for (i = 0; i < MAX_LINKS_PER_BUND; i++)
+		if (b->links[i] != NULL)
+			phys_kernel_release(b->links[i]);
+	b->dp = &dp_tun;
+	snprintf(b->dp_why, sizeof(b->dp_why), "%s", why);
+	if (b->dp->bund_create(b) < 0) {
+		log_perr(LG_ERR, "[%s] IFACE: can't create interface %s",
+		    b->name, st->ifname);
+		bund_close(b, "data plane fallback failed");
+		return;
+	}
+	util_strlcpy(r->kname, st->ifname, sizeof(r->kname));
+	netif_link_set_init(&ls);
+	ls.addr_gen_mode = IN6_ADDR_GEN_MODE_NONE;
+	(void)netif_link_change(iface_ifindex(b), &ls);
+	log_msg(LG_IFACE2, "[%s] IFACE: created interface %s (%s)", b->name,
+	    st->ifname, b->dp->name);
+	if (ip4)
+		iface_ip_up(b);
+	if (ip6)
+		iface_ipv6_up(b);
 }
 
 /* ---- creation / destruction ---- */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <linux/ppp-ioctl.h>
 #include <linux/ppp_defs.h>
+#include <linux/ppp-comp.h>
 
 #define PPPDEV_PATH	"/dev/ppp"
 /* smallest MRU/MRRU handed to the kernel (as LCP accepts) */
@@ -381,4 +382,82 @@ pppdev_mp_setup(const struct pppdev_kernel *k, int fd,
 	if (k->ioctl(fd, PPPIOCGFLAGS, &cur) < 0)
 		return -1;
 	return pppdev_set_flags(k, fd, pppdev_mp_flags((uint32_t)cur, n));
+}
+
+/* ---- CCP in the kernel (kccp) ---- */
+
+size_t
+pppdev_ccp_mppe_opt(uint8_t *buf, size_t len, uint32_t bits,
+    const uint8_t key[16])
+{
+	if (len < 6 + 16)
+		return 0;
+	buf[0] = CI_MPPE;
+	buf[1] = 6;
+	buf[2] = (uint8_t)(bits >> 24);
+	buf[3] = (uint8_t)(bits >> 16);
+	buf[4] = (uint8_t)(bits >> 8);
+	buf[5] = (uint8_t)bits;
+	memcpy(buf + 6, key, 16);
+	return 6 + 16;
+}
+
+size_t
+pppdev_ccp_deflate_opt(uint8_t *buf, size_t len, int type, int wbits)
+{
+	if (len < 4 || (type != CI_DEFLATE && type != CI_DEFLATE_DRAFT) ||
+	    wbits < 9 || wbits > 15)
+		return 0;
+	buf[0] = (uint8_t)type;
+	buf[1] = 4;
+	/* RFC 1979 2: window in the high nibble (minus 8), method 8 */
+	buf[2] = (uint8_t)(((wbits - 8) << 4) | 8);
+	buf[3] = 0;
+	return 4;
+}
+
+int
+pppdev_set_compress(const struct pppdev_kernel *k, int fd, const uint8_t *opt,
+    size_t len, bool transmit)
+{
+	uint8_t copy[PPPDEV_CCP_OPT_MAX];
+	struct ppp_option_data od;
+
+	if (len < 2 || len > sizeof(copy)) {
+		errno = EINVAL;
+		return -1;
+	}
+	memcpy(copy, opt, len);
+	memset(&od, 0, sizeof(od));
+	od.ptr = copy;
+	od.length = (unsigned)len;
+	od.transmit = transmit ? 1 : 0;
+	if (k->ioctl(fd, PPPIOCSCOMPRESS, &od) < 0) {
+		memset(copy, 0, sizeof(copy));	/* a key may be in it */
+		return -1;
+	}
+	memset(copy, 0, sizeof(copy));
+	return 0;
+}
+
+uint32_t
+pppdev_ccp_flag_word(uint32_t cur, bool open, bool up)
+{
+	cur &= ~(uint32_t)(SC_CCP_OPEN | SC_CCP_UP);
+	if (open)
+		cur |= SC_CCP_OPEN;
+	if (open && up)
+		cur |= SC_CCP_UP;
+	return cur;
+}
+
+int
+pppdev_ccp_flags(const struct pppdev_kernel *k, int fd, bool open, bool up)
+{
+	int cur = 0;
+
+	if (k->ioctl(fd, PPPIOCGFLAGS, &cur) < 0)
+		return -1;
+	return pppdev_set_flags(k, fd,
+	    pppdev_ccp_flag_word((uint32_t)cur, open, up));
 }

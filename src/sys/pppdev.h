@@ -177,4 +177,50 @@ uint32_t	pppdev_mp_flags(uint32_t cur, const struct pppdev_neg *n);
 int	pppdev_mp_setup(const struct pppdev_kernel *k, int fd,
 	    const struct pppdev_neg *n);
 
+
+/* ---- CCP in the kernel (kccp): ppp_mppe / ppp_deflate ---- */
+
+/* Longest option PPPIOCSCOMPRESS takes (ppp_generic's buffer). */
+#define PPPDEV_CCP_OPT_MAX	32
+
+/*
+ * The PPPIOCSCOMPRESS option of MPPE: the CCP option as negotiated
+ * (type 18, length 6, the 32 bits of RFC 3078 2.2 in network order)
+ * followed by the 16-byte master key of that direction (send key for
+ * the compressor, receive key for the decompressor), which ppp_mppe
+ * requires (length exactly 22).  Returns 22, or 0 when buf is short.
+ */
+size_t	pppdev_ccp_mppe_opt(uint8_t *buf, size_t len, uint32_t bits,
+	    const uint8_t key[16]);
+
+/*
+ * The PPPIOCSCOMPRESS option of Deflate (RFC 1979): type (26, or 24 for
+ * the draft number), length 4, window/method byte, check byte 0.  The
+ * kernel takes windows of 2^9..2^15 only.  Returns 4, or 0 when buf is
+ * short, the type is not a Deflate type or wbits is out of range.
+ */
+size_t	pppdev_ccp_deflate_opt(uint8_t *buf, size_t len, int type,
+	    int wbits);
+
+/*
+ * Allocate the unit's compressor (transmit) or decompressor from opt
+ * (PPPIOCSCOMPRESS, struct ppp_option_data).  The kernel loads the
+ * module named after the option type and starts using it only when a
+ * CCP Configure-Ack passes through the unit (ppp_generic).  EINVAL for
+ * an option longer than PPPDEV_CCP_OPT_MAX or shorter than 2.
+ */
+int	pppdev_set_compress(const struct pppdev_kernel *k, int fd,
+	    const uint8_t *opt, size_t len, bool transmit);
+
+/*
+ * The CCP bits of a unit's flags: SC_CCP_OPEN (CCP is negotiating or
+ * up: Configure-Acks passing the unit start the compressors) and
+ * SC_CCP_UP (CCP opened).  Read-modify-write (PPPIOCGFLAGS then
+ * PPPIOCSFLAGS) so the other flags stay.  Clearing SC_CCP_OPEN frees
+ * the unit's compressors.
+ */
+uint32_t pppdev_ccp_flag_word(uint32_t cur, bool open, bool up);
+int	pppdev_ccp_flags(const struct pppdev_kernel *k, int fd, bool open,
+	    bool up);
+
 #endif /* MPD_SYS_PPPDEV_H */

@@ -272,13 +272,15 @@ def test_kernel_backend_mpd5_client(lab, kernel_lab, daemons):
     assert_clean_log(g.read(log))
 
 
-def test_compression_bundle_stays_on_tun(lab, kernel_lab):
-    """A bundle with compression enabled is carried by the tun backend
-    (CCP runs in user space) on the same machine where the kernel one
-    is used, and still passes traffic."""
+def test_compression_without_ccp_stays_in_kernel(lab, kernel_lab):
+    """A bundle with compression enabled whose peer refuses CCP (pppd
+    `noccp`: a Protocol-Reject) stays on the kernel backend: the choice
+    follows what CCP negotiates, not the configuration (an MPPC bundle
+    moving to tun is in test_kernel_ccp.py)."""
     g, k = lab.guest, kernel_lab
     g.write(k["dir"] + "/mpd.conf", conf(k["va"], [
-        "\tset bundle enable compression"]))
+        "\tset bundle enable compression",
+        "\tset ccp yes deflate"]))
     log = k["dir"] + "/mpd-ccp.log"
     start_mpd(g, k, log)
     plog = k["dir"] + "/pppd-ccp.log"
@@ -293,13 +295,13 @@ def test_compression_bundle_stays_on_tun(lab, kernel_lab):
                  GUEST_TIMEOUT, "ng0 up", interval=0.5)
     except AssertionError as e:
         raise AssertionError("%s\n%s" % (e, g.read(log)[-4000:]))
-    assert ppp_links(g) == [], "ng0 should be a tun device"
+    assert ppp_links(g) == ["ng0"], "ng0 should be a ppp unit"
     m = re.search(r"\[(B-\d+)\] IFACE: created interface ng0", g.read(log))
     rc, out = g.run("python3 %s %d admin adminpw 'bundle %s' 'show iface'"
                     % (CONSOLE_PY, PORT, m.group(1) if m else "B-1"),
                     timeout=60)
-    assert "\tData plane      : tun (compression/encryption in user " \
-        "space)\r\n" in out, out
+    assert "\tData plane      : kernel (ppp_generic, links on kernel "\
+        "channels)\r\n" in out, out
     rc, out = g.run("ip netns exec %s ping -n -c 3 -i 0.3 -W 3 %s"
                     % (k["ns"], SRV_ADDR), timeout=40)
     assert rc == 0, out
