@@ -300,6 +300,10 @@ kdp_link(struct bund *b, int chfd, bool joined)
 		if (pppdev_chan_disconnect(&pppdev_kernel_real, chfd) == 0)
 			log_msg(LG_IFACE2, "[%s] IFACE: a channel left ppp "
 			    "unit %d", b->name, s->unit);
+		else
+			log_perr(LG_IFACE2, "[%s] IFACE: a leaving channel "
+			    "(fd %d) was not on ppp unit %d", b->name, chfd,
+			    s->unit);
 		/* the last one: the unit would read as EOF */
 		if (up == NULL || up->chans == NULL ||
 		    up->chans(b, fds, 1) == 0)

@@ -40,6 +40,7 @@
 #include "../link/devices.h"
 #include "bund_local.h"
 #include "ecp.h"
+#include "iface.h"
 #include "ipv6cp.h"
 #include "bod.h"
 #include "link.h"
@@ -328,6 +329,8 @@ bund_join(struct link *l)
 	if (k < 0 || bund_is_joined(b, k))
 		return;
 
+	if (b->n_up == 0)	/* a static bundle may move to the kernel */
+		iface_dp_promote(b, l);
 	log_msg(LG_LINK, "[%s] Link: Join bundle \"%s\"", l->name, b->name);
 	b->open = true;		/* an incoming call opens its bundle */
 	b->joined |= 1u << k;

@@ -199,5 +199,11 @@ void	iface_update_mtu(struct bund *b);
  * Nothing if b is not on the kernel data plane.
  */
 void	iface_dp_fallback(struct bund *b, const char *why);
+/*
+ * l is the first link to join b: if b got tun only because no link named
+ * it when it was created (a static bundle) and l has a kernel channel,
+ * move b's idle interface to the kernel data plane (auto mode).
+ */
+void	iface_dp_promote(struct bund *b, const struct link *l);
 
 #endif /* MPD_PPP_IFACE_H */

@@ -1399,6 +1399,60 @@ iface_dp_fallback(struct bund *b, const char *why)
 		iface_ipv6_up(b);
 }
 
+/*
+ * A bundle created before any link named it (a static bundle of a
+ * client's configuration: `create bundle static` comes first) got tun in
+ * auto mode, "no link names bundle".  When its first link joins on a
+ * kernel channel and the interface is not in use, the bundle moves to
+ * the kernel data plane: the TUN device is renamed out of the way (its
+ * close completes in a closer thread) and a ppp unit takes the ngN name.
+ */
+void
+iface_dp_promote(struct bund *b, const struct link *l)
+{
+	struct iface_state *st = &b->iface;
+	struct iface_run *r = st->run;
+	struct netif_link_set ls;
+	char tmp[IFNAMSIZ];
+	int idx;
+
+	if (r == NULL || b->dp != &dp_tun || b->n_up != 0 || st->up ||
+	    st->dod || r->ip4 || r->ip6 || dp_get_mode() != DP_MODE_AUTO ||
+	    !dp_kernel_usable() || phys_kernel_chan(l) < 0 ||
+	    dp_select(b) != &dp_kernel)
+		return;
+	idx = iface_ifindex(b);
+	snprintf(tmp, sizeof(tmp), "mpdold%d", idx);
+	if (idx <= 0 || netif_rename(idx, tmp) < 0) {
+		log_perr(LG_IFACE2, "[%s] IFACE: %s stays on tun", b->name,
+		    st->ifname);
+		snprintf(b->dp_why, sizeof(b->dp_why), "TUN device busy");
+		return;
+	}
+	b->dp->bund_destroy(b);
+	b->dp = &dp_kernel;
+	if (b->dp->bund_create(b) < 0) {
+		log_perr(LG_ERR, "[%s] IFACE: no ppp unit for %s", b->name,
+		    st->ifname);
+		snprintf(b->dp_why, sizeof(b->dp_why), "ppp unit: %s",
+		    strerror(errno));
+		b->dp = &dp_tun;
+		if (b->dp->bund_create(b) < 0) {
+			log_perr(LG_ERR, "[%s] IFACE: can't create interface %s",
+			    b->name, st->ifname);
+			bund_close(b, "data plane change failed");
+			return;
+		}
+	}
+	util_strlcpy(r->kname, st->ifname, sizeof(r->kname));
+	netif_link_set_init(&ls);
+	ls.addr_gen_mode = IN6_ADDR_GEN_MODE_NONE;
+	(void)netif_link_change(iface_ifindex(b), &ls);
+	iface_update_descr(b);
+	log_msg(LG_IFACE, "[%s] IFACE: %s moves to the %s data plane",
+	    b->name, st->ifname, b->dp->name);
+}
+
 /* ---- creation / destruction ---- */
 
 /* Is ngN free among our bundles and in the kernel? */

@@ -185,7 +185,6 @@ def client_conf(veth):
         "\tset user admin adminpw admin",
         "\tset console self 127.0.0.1 %d" % PORT,
         "\tset console open",
-        "\tset global dataplane kernel",
         "\tlog +iface2 +phys2",
         "client:",
         "\tcreate bundle static B",
@@ -201,9 +200,10 @@ def client_conf(veth):
 
 
 def test_kernel_backend_mpd5_client(lab, kernel_lab, daemons):
-    """mpd5's PPPoE client (static bundle, `set global dataplane kernel`)
-    on the kernel data plane against pppoe-server + pppd (CHAP-MD5) in a
-    guest namespace; mpd5 closes the session with a PADT."""
+    """mpd5's PPPoE client against pppoe-server + pppd (CHAP-MD5) in a
+    guest namespace: its static bundle is created on tun (no link names
+    it yet) and moves to the kernel data plane when the session's link
+    joins (auto mode); mpd5 closes the session with a PADT."""
     g, k = lab.guest, kernel_lab
     opts, slog, spid = (k["dir"] + "/srv.options", k["dir"] + "/srv.log",
                         k["dir"] + "/srv.pid")
@@ -240,8 +240,10 @@ def test_kernel_backend_mpd5_client(lab, kernel_lab, daemons):
                      g.read(log))
     rc, out = g.run("python3 %s %d admin adminpw 'bundle B' 'show iface'"
                     % (CONSOLE_PY, PORT), timeout=60)
-    assert "\tData plane      : kernel (set global dataplane kernel)\r\n" \
-        in out, out
+    assert "\tData plane      : kernel (ppp_generic, links on kernel " \
+        "channels)\r\n" in out, out
+    assert re.search(r"\[B\] IFACE: ng0 moves to the kernel data plane",
+                     g.read(log)), g.read(log)[-3000:]
     rc, out = g.run("ping -n -c 3 -i 0.3 -W 3 10.81.0.1", timeout=40)
     assert rc == 0, out
     rlog = k["dir"] + "/recv2.log"

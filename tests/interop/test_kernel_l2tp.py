@@ -13,8 +13,8 @@ of a kernel tunnel created on mpd5's UDP socket (`ip l2tp show` lists
 them), its PPP channel is connected to the ppp unit renamed ng0: `show
 iface` says kernel, pings and a TCP stream cross and the kernel counts
 the bytes.  Tear-down by the LAC (xl2tpd's StopCCN) leaves no kernel
-tunnel or session.  A call into a bundle with `compression` enabled (tun
-backend, a second `self` address) is still a kernel channel, whose
+tunnel or session.  A call into a bundle that a modem link also names
+(tun backend, a second `self` address) is still a kernel channel, whose
 descriptor carries every frame through user space: ping crosses.  A
 SIGKILL of mpd5 takes its kernel tunnel and session with its descriptors.
 
@@ -53,8 +53,9 @@ def lns_link(name, bundle, self_ip):
 
 
 def lns_conf(self_ip, self_ip2):
-    """Calls to self_ip join B (kernel); calls to self_ip2 join BC, whose
-    `compression` keeps it on tun while its call is a kernel channel."""
+    """Calls to self_ip join B (kernel); calls to self_ip2 join BC, which
+    a modem link (no kernel channel) also names: BC is on tun while its
+    L2TP call is a kernel channel."""
     return "\n".join([
         "startup:",
         "\tset user admin adminpw admin",
@@ -69,10 +70,11 @@ def lns_conf(self_ip, self_ip2):
         "\tset iface idle 3600",
         "\tcreate bundle template BC",
         "\tset ipcp ranges %s/32 ippool pool1" % LNS_ADDR,
-        "\tset iface idle 3600",
-        "\tset bundle enable compression"] +
+        "\tset iface idle 3600"] +
         lns_link("L", "B", self_ip) + lns_link("LC", "BC", self_ip2) +
-        [""])
+        ["\tcreate link static LM modem",
+         "\tset link action bundle BC",
+         ""])
 
 
 def xl2tpd_lac(name, lns, autodial, opts):
@@ -235,7 +237,7 @@ def test_kernel_l2tp_lns(lab, l2tp_lab):
                                g.read(log)), GUEST_TIMEOUT, "the StopCCN")
     wait_gone("xl2tpd closed the tunnel")
 
-    # a call into bundle BC (compression enabled): its interface is a tun
+    # a call into BC (a modem link names it too): its interface is a tun
     # device, yet the call is a kernel channel that carries every frame
     # to and from user space
     wait_for(lambda: lac_up() is None, GUEST_TIMEOUT, "the LAC's end",
@@ -245,14 +247,14 @@ def test_kernel_l2tp_lns(lab, l2tp_lab):
     assert len(kernel_l2tp(g)[1]) == 1, logs()
     assert len(re.findall(r"L2TP: session \d+/\d+ on kernel channel",
                           g.read(log))) == 2, logs()
-    assert ppp_links(g) == [], "BC's interface should be a tun device"
+    assert ppp_links(g) == [], ("BC's interface should be a tun device\n"
+                                + logs())
     m = re.findall(r"\[(BC-\d+)\] IFACE: created interface ng\d+ \(tun\)",
                    g.read(log))
     assert m, logs()
     rc, out = g.run("python3 %s %d admin adminpw 'bundle %s' 'show iface'"
                     % (CONSOLE_PY, PORT, m[-1]), timeout=60)
-    assert "\tData plane      : tun (compression/encryption in user " \
-        "space)\r\n" in out, out
+    assert "\tData plane      : tun (link LM is modem)\r\n" in out, out
     rc, out = g.run("ip netns exec %s ping -n -c 3 -i 0.3 -W 3 %s"
                     % (k["ns"], LNS_ADDR), timeout=40)
     assert rc == 0, out

@@ -246,9 +246,8 @@ def client_conf():
         "\tset user admin adminpw admin",
         "\tset console self 127.0.0.1 %d" % PORT,
         "\tset console open",
-        # a static bundle is created before its link names it: the kernel
-        # backend is asked for (as in test_kernel_dp.py's PPPoE client)
-        "\tset global dataplane kernel",
+        # auto mode: the static bundle starts on tun (no link names it
+        # yet) and moves to the kernel when the call's link joins
         "\tlog +iface2 +phys2",
         "client:",
         "\tcreate bundle static B",
@@ -306,8 +305,8 @@ def test_kernel_pptp_client_to_pptpd(lab, pptp_lab, daemons):
                      g.read(log)), g.read(log)[-4000:]
     rc, out = g.run("python3 %s %d admin adminpw 'bundle B' 'show iface'"
                     % (CONSOLE_PY, PORT), timeout=60)
-    assert "\tData plane      : kernel (set global dataplane kernel)\r\n" \
-        in out, out
+    assert "\tData plane      : kernel (ppp_generic, links on kernel " \
+        "channels)\r\n" in out, out
     rc, out = g.run("ping -n -c 3 -i 0.3 -W 3 %s" % GPNS_ADDR, timeout=40)
     assert rc == 0, out
     rlog = k["dir"] + "/recv2.log"
