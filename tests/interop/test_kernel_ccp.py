@@ -26,10 +26,10 @@ import re
 import pytest
 
 from conftest import CLI_NAME, CLI_PASS, GUEST_TIMEOUT, wait_for
+from guest_net import guest_stream
 from test_kernel_dp import assert_clean_log, ppp_links, start_mpd
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-XFER_PY = os.path.join(HERE, "xfer.py")
 CONSOLE_PY = os.path.join(HERE, "guest_console.py")
 SRV_ADDR = "10.83.0.1"
 POOL = ("10.83.0.10", "10.83.0.20")
@@ -123,18 +123,8 @@ def console(g, bundle, cmd):
 
 def tcp_stream(g, ns, port, nbytes):
     """A TCP stream from namespace ns to the server's address."""
-    rlog = "/tmp/kccp-recv-%d.log" % port
-    g.run("rm -f " + rlog)
-    recv = g.spawn("exec python3 %s recv %s %d 60" % (XFER_PY, SRV_ADDR,
-                                                       port), log=rlog)
-    wait_for(lambda: "listening" in g.read(rlog), GUEST_TIMEOUT,
-             "receiver", interval=0.3)
-    rc, out = g.run("ip netns exec %s python3 %s send %s %d %d 60" % (
-        ns, XFER_PY, SRV_ADDR, port, nbytes), timeout=120)
-    assert rc == 0, out
-    wait_for(lambda: g.status(recv) is not None, GUEST_TIMEOUT, "receiver")
-    sent = re.search(r"sent (\d+) (\w+)", out).groups()
-    assert "recv %s %s" % sent in g.read(rlog), (out, g.read(rlog))
+    guest_stream(g, "/tmp/kccp-recv-%d.log" % port, ns, None, SRV_ADDR, port,
+                 nbytes)
 
 
 def peer_addr(g, ns, dev):

@@ -21,9 +21,9 @@ import re
 import pytest
 
 from conftest import CLI_NAME, CLI_PASS, GUEST_TIMEOUT, wait_for
+from guest_net import guest_ping, guest_stream, if_counter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-XFER_PY = os.path.join(HERE, "xfer.py")
 CONSOLE_PY = os.path.join(HERE, "guest_console.py")
 SRV_ADDR = "10.79.0.1"
 POOL = ("10.79.0.10", "10.79.0.20")
@@ -140,25 +140,12 @@ def test_kernel_backend_pppd_client(lab, kernel_lab, daemons):
                      r"kernel channels\)\r\n", out), out
 
     # data: ping both ways, a TCP stream from the peer to mpd5's host
-    rc, out = g.run("ip netns exec %s ping -n -c 3 -i 0.3 -W 3 %s"
-                    % (k["ns"], SRV_ADDR), timeout=40)
-    assert rc == 0, out
-    rc, out = g.run("ping -n -c 3 -i 0.3 -W 3 %s" % local, timeout=40)
-    assert rc == 0, out
-    rlog = k["dir"] + "/recv.log"
-    recv = g.spawn("exec python3 %s recv %s 5201 60" % (XFER_PY, SRV_ADDR),
-                   log=rlog)
-    wait_for(lambda: "listening" in g.read(rlog), GUEST_TIMEOUT,
-             "receiver", interval=0.3)
-    rc, out = g.run("ip netns exec %s python3 %s send %s 5201 %d 60" % (
-        k["ns"], XFER_PY, SRV_ADDR, XFER_BYTES), timeout=120)
-    assert rc == 0, out
-    wait_for(lambda: g.status(recv) is not None, GUEST_TIMEOUT, "receiver")
-    sent = re.search(r"sent (\d+) (\w+)", out).groups()
-    assert "recv %s %s" % sent in g.read(rlog), (out, g.read(rlog))
+    guest_ping(g, SRV_ADDR, k["ns"])
+    guest_ping(g, local)
+    guest_stream(g, k["dir"] + "/recv.log", k["ns"], None, SRV_ADDR, 5201,
+                 XFER_BYTES)
     # the kernel counted the stream on ng0 (mpd5 never saw it)
-    _, out = g.run("cat /sys/class/net/ng0/statistics/rx_bytes")
-    assert int(out.strip()) >= XFER_BYTES, out
+    assert if_counter(g, "ng0", "rx_bytes") >= XFER_BYTES
 
     # SIGKILL: the unit and its routes go with the daemon's descriptors
     g.kill(k["pids"][0], sig=9)
@@ -172,9 +159,7 @@ def test_kernel_backend_pppd_client(lab, kernel_lab, daemons):
     start_mpd(g, k, log)
     wait_for(lambda: ppp_links(g) == ["ng0"] and peer_up(), GUEST_TIMEOUT,
              "pppd's session again on one ppp unit", interval=0.5)
-    rc, out = g.run("ip netns exec %s ping -n -c 2 -i 0.3 -W 3 %s"
-                    % (k["ns"], SRV_ADDR), timeout=40)
-    assert rc == 0, out
+    guest_ping(g, SRV_ADDR, k["ns"], n=2)
     g.kill(k["pids"].pop(0))            # SIGTERM: a clean exit
     assert_clean_log(g.read(log))
 
@@ -244,21 +229,10 @@ def test_kernel_backend_mpd5_client(lab, kernel_lab, daemons):
         "channels)\r\n" in out, out
     assert re.search(r"\[B\] IFACE: ng0 moves to the kernel data plane",
                      g.read(log)), g.read(log)[-3000:]
-    rc, out = g.run("ping -n -c 3 -i 0.3 -W 3 10.81.0.1", timeout=40)
-    assert rc == 0, out
-    rlog = k["dir"] + "/recv2.log"
-    recv = g.spawn("exec ip netns exec %s python3 %s recv 10.81.0.1 5202 60"
-                   % (k["ns"], XFER_PY), log=rlog)
-    wait_for(lambda: "listening" in g.read(rlog), GUEST_TIMEOUT,
-             "receiver", interval=0.3)
-    rc, out = g.run("python3 %s send 10.81.0.1 5202 %d 60" % (
-        XFER_PY, XFER_BYTES), timeout=120)
-    assert rc == 0, out
-    wait_for(lambda: g.status(recv) is not None, GUEST_TIMEOUT, "receiver")
-    sent = re.search(r"sent (\d+) (\w+)", out).groups()
-    assert "recv %s %s" % sent in g.read(rlog), (out, g.read(rlog))
-    _, out = g.run("cat /sys/class/net/ng0/statistics/tx_bytes")
-    assert int(out.strip()) >= XFER_BYTES, out
+    guest_ping(g, "10.81.0.1")
+    guest_stream(g, k["dir"] + "/recv2.log", None, k["ns"], "10.81.0.1",
+                 5202, XFER_BYTES)
+    assert if_counter(g, "ng0", "tx_bytes") >= XFER_BYTES
 
     # mpd5 closes: LCP Terminate, then its PADT; pppd sees the end
     g.run("python3 %s %d admin adminpw 'link C' 'close'" % (CONSOLE_PY,
@@ -304,8 +278,6 @@ def test_compression_without_ccp_stays_in_kernel(lab, kernel_lab):
                     timeout=60)
     assert "\tData plane      : kernel (ppp_generic, links on kernel "\
         "channels)\r\n" in out, out
-    rc, out = g.run("ip netns exec %s ping -n -c 3 -i 0.3 -W 3 %s"
-                    % (k["ns"], SRV_ADDR), timeout=40)
-    assert rc == 0, out
+    guest_ping(g, SRV_ADDR, k["ns"])
     assert g.kill(k["pids"].pop(0)) == 0, g.read(log)[-4000:]
     assert_clean_log(g.read(log))

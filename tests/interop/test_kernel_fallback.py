@@ -19,7 +19,8 @@ import re
 import pytest
 
 from conftest import CLI_NAME, CLI_PASS, GUEST_TIMEOUT, wait_for
-from test_kernel_tty import (VA, XFER_PY, console, ppp_links, spawn_mpd,
+from guest_net import guest_ping
+from test_kernel_tty import (VA, console, ppp_links, spawn_mpd,
                              tty_lab)  # noqa: F401 (fixture)
 
 SRV_PORT, CLI_PORT = 5008, 5009
@@ -114,8 +115,9 @@ def test_bundle_moves_to_tun_after_mppc(lab, tty_lab, t):
     assert ppp_links(g) == [], g.run("ip -d link")[1]
     out = console(g, SRV_PORT, ["bundle " + bname, "show iface"])
     assert "\tData plane      : tun (MPPC negotiated)\r\n" in out, out
-    rc, out = g.run("ip netns exec %s ping -n -c 3 -i 0.3 -W 3 %s"
-                    % (k["ns"], peer), timeout=40)
-    assert rc == 0, out + "\n" + logs()
+    try:
+        guest_ping(g, peer, k["ns"])
+    except AssertionError as e:
+        raise AssertionError("%s\n%s" % (e, logs()))
     out = console(g, SRV_PORT, ["bundle " + bname, "show ccp"])
     assert "MPPC" in out, out

@@ -31,9 +31,9 @@ import re
 import pytest
 
 from conftest import CLI_NAME, CLI_PASS, GUEST_TIMEOUT, wait_for
+from guest_net import guest_ping, guest_stream, if_counter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-XFER_PY = os.path.join(HERE, "xfer.py")
 CONSOLE_PY = os.path.join(HERE, "guest_console.py")
 LNS_ADDR = "10.78.0.1"
 POOL = ("10.78.0.10", "10.78.0.20")
@@ -207,26 +207,12 @@ def test_kernel_l2tp_lns(lab, l2tp_lab):
                      r"kernel channels\)\r\n", out), out
 
     # data: ping both ways, a TCP stream from the LAC side to the LNS
-    rc, out = g.run("ip netns exec %s ping -n -c 3 -i 0.3 -W 3 %s"
-                    % (k["ns"], LNS_ADDR), timeout=40)
-    assert rc == 0, out
-    rc, out = g.run("ping -n -c 3 -i 0.3 -W 3 %s" % local, timeout=40)
-    assert rc == 0, out
-    rlog = k["dir"] + "/recv.log"
-    recv = g.spawn("exec python3 %s recv %s 5203 60" % (XFER_PY, LNS_ADDR),
-                   log=rlog)
-    k["pids"].append(recv)
-    wait_for(lambda: "listening" in g.read(rlog), GUEST_TIMEOUT,
-             "receiver", interval=0.3)
-    rc, out = g.run("ip netns exec %s python3 %s send %s 5203 %d 60" % (
-        k["ns"], XFER_PY, LNS_ADDR, XFER_BYTES), timeout=120)
-    assert rc == 0, out
-    wait_for(lambda: g.status(recv) is not None, GUEST_TIMEOUT, "receiver")
-    sent = re.search(r"sent (\d+) (\w+)", out).groups()
-    assert "recv %s %s" % sent in g.read(rlog), (out, g.read(rlog))
-    # the kernel counted the stream on ng0 and on the L2TP session
-    _, out = g.run("cat /sys/class/net/ng0/statistics/rx_bytes")
-    assert int(out.strip()) >= XFER_BYTES, out
+    guest_ping(g, LNS_ADDR, k["ns"])
+    guest_ping(g, local)
+    guest_stream(g, k["dir"] + "/recv.log", k["ns"], None, LNS_ADDR, 5203,
+                 XFER_BYTES, pids=k["pids"])
+    # the kernel counted the stream on ng0
+    assert if_counter(g, "ng0", "rx_bytes") >= XFER_BYTES
     # `dataseq` (on by default): the kernel session sends Ns/Nr
     _, out = g.run("ip l2tp show session")
     assert "sequence numbering: send" in out, out
@@ -349,22 +335,10 @@ def test_kernel_l2tp_lac(lab, l2tp_lab):
     tunnels, sessions = kernel_l2tp(g)
     assert len(tunnels) == 1 and len(sessions) == 1, (tunnels, sessions)
 
-    rc, out = g.run("ping -n -c 3 -i 0.3 -W 3 %s" % GLNS_ADDR, timeout=40)
-    assert rc == 0, out
-    rlog = k["dir"] + "/recv-lac.log"
-    recv = g.spawn("exec ip netns exec %s python3 %s recv %s 5204 60"
-                   % (k["ns"], XFER_PY, GLNS_ADDR), log=rlog)
-    k["pids"].append(recv)
-    wait_for(lambda: "listening" in g.read(rlog), GUEST_TIMEOUT,
-             "receiver", interval=0.3)
-    rc, out = g.run("python3 %s send %s 5204 %d 60" % (
-        XFER_PY, GLNS_ADDR, XFER_BYTES), timeout=120)
-    assert rc == 0, out
-    wait_for(lambda: g.status(recv) is not None, GUEST_TIMEOUT, "receiver")
-    sent = re.search(r"sent (\d+) (\w+)", out).groups()
-    assert "recv %s %s" % sent in g.read(rlog), (out, g.read(rlog))
-    _, out = g.run("cat /sys/class/net/ng0/statistics/tx_bytes")
-    assert int(out.strip()) >= XFER_BYTES, out
+    guest_ping(g, GLNS_ADDR)
+    guest_stream(g, k["dir"] + "/recv-lac.log", None, k["ns"], GLNS_ADDR,
+                 5204, XFER_BYTES, pids=k["pids"])
+    assert if_counter(g, "ng0", "tx_bytes") >= XFER_BYTES
 
     # mpd5 closes the call (CDN), then the idle tunnel (StopCCN)
     g.run("python3 %s %d admin adminpw 'link C' 'close'" % (CONSOLE_PY,

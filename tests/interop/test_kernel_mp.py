@@ -18,7 +18,8 @@ import os
 import re
 
 from conftest import CLI_NAME, CLI_PASS, GUEST_TIMEOUT, wait_for
-from test_kernel_dp import (CONSOLE_PY, XFER_PY, assert_clean_log,
+from guest_net import guest_ping, guest_stream
+from test_kernel_dp import (CONSOLE_PY, assert_clean_log,
                             ppp_links, start_mpd)
 
 SRV_ADDR = "10.79.1.1"
@@ -83,26 +84,12 @@ def console(g, ns, *cmds):
 
 def xfer(g, k, src_ns, dst_ns, dst, port, nbytes):
     """A TCP stream to dst:port; asserts every byte arrived."""
-    def pre(ns):
-        return "ip netns exec %s " % ns if ns else ""
-    rlog = "%s/recv%d.log" % (k["dir"], port)
-    recv = g.spawn("exec %spython3 %s recv %s %d 60" % (
-        pre(dst_ns), XFER_PY, dst, port), log=rlog)
-    wait_for(lambda: "listening" in g.read(rlog), GUEST_TIMEOUT,
-             "receiver", interval=0.3)
-    rc, out = g.run("%spython3 %s send %s %d %d 60" % (
-        pre(src_ns), XFER_PY, dst, port, nbytes), timeout=120)
-    assert rc == 0, out
-    wait_for(lambda: g.status(recv) is not None, GUEST_TIMEOUT, "receiver")
-    sent = re.search(r"sent (\d+) (\w+)", out).groups()
-    assert "recv %s %s" % sent in g.read(rlog), (out, g.read(rlog))
+    guest_stream(g, "%s/recv%d.log" % (k["dir"], port), src_ns, dst_ns, dst,
+                 port, nbytes)
 
 
 def ping(g, ns, dst, n=3):
-    pre = "ip netns exec %s " % ns if ns else ""
-    rc, out = g.run("%sping -n -c %d -i 0.3 -W 3 %s" % (pre, n, dst),
-                    timeout=40)
-    assert rc == 0, out
+    guest_ping(g, dst, ns, n)
 
 
 def stat(g, name):

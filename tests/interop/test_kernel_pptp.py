@@ -28,9 +28,9 @@ import re
 import pytest
 
 from conftest import CLI_NAME, CLI_PASS, GUEST_TIMEOUT, wait_for
+from guest_net import guest_ping, guest_stream, if_counter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-XFER_PY = os.path.join(HERE, "xfer.py")
 CONSOLE_PY = os.path.join(HERE, "guest_console.py")
 SELF, PEER = "10.85.0.1", "10.85.0.2"
 SRV_ADDR = "10.86.0.1"
@@ -172,24 +172,11 @@ def test_kernel_pptp_server(lab, pptp_lab, daemons):
     _, out = g.run("ss -w -a -n -p")
     assert "pid=%d," % mpd not in out, out
 
-    rc, out = g.run("ip netns exec %s ping -n -c 3 -i 0.3 -W 3 %s"
-                    % (k["ns"], SRV_ADDR), timeout=40)
-    assert rc == 0, out
-    rc, out = g.run("ping -n -c 3 -i 0.3 -W 3 %s" % local, timeout=40)
-    assert rc == 0, out
-    rlog = k["dir"] + "/recv.log"
-    recv = g.spawn("exec python3 %s recv %s 5203 60" % (XFER_PY, SRV_ADDR),
-                   log=rlog)
-    wait_for(lambda: "listening" in g.read(rlog), GUEST_TIMEOUT,
-             "receiver", interval=0.3)
-    rc, out = g.run("ip netns exec %s python3 %s send %s 5203 %d 60" % (
-        k["ns"], XFER_PY, SRV_ADDR, XFER_BYTES), timeout=120)
-    assert rc == 0, out
-    wait_for(lambda: g.status(recv) is not None, GUEST_TIMEOUT, "receiver")
-    sent = re.search(r"sent (\d+) (\w+)", out).groups()
-    assert "recv %s %s" % sent in g.read(rlog), (out, g.read(rlog))
-    _, out = g.run("cat /sys/class/net/ng0/statistics/rx_bytes")
-    assert int(out.strip()) >= XFER_BYTES, out
+    guest_ping(g, SRV_ADDR, k["ns"])
+    guest_ping(g, local)
+    guest_stream(g, k["dir"] + "/recv.log", k["ns"], None, SRV_ADDR, 5203,
+                 XFER_BYTES)
+    assert if_counter(g, "ng0", "rx_bytes") >= XFER_BYTES
 
     # the client hangs up: pptp-linux sends Call-Clear-Request
     g.kill(pid)
@@ -307,21 +294,10 @@ def test_kernel_pptp_client_to_pptpd(lab, pptp_lab, daemons):
                     % (CONSOLE_PY, PORT), timeout=60)
     assert "\tData plane      : kernel (ppp_generic, links on kernel " \
         "channels)\r\n" in out, out
-    rc, out = g.run("ping -n -c 3 -i 0.3 -W 3 %s" % GPNS_ADDR, timeout=40)
-    assert rc == 0, out
-    rlog = k["dir"] + "/recv2.log"
-    recv = g.spawn("exec ip netns exec %s python3 %s recv %s 5204 60"
-                   % (k["ns"], XFER_PY, GPNS_ADDR), log=rlog)
-    wait_for(lambda: "listening" in g.read(rlog), GUEST_TIMEOUT,
-             "receiver", interval=0.3)
-    rc, out = g.run("python3 %s send %s 5204 %d 60" % (
-        XFER_PY, GPNS_ADDR, XFER_BYTES), timeout=120)
-    assert rc == 0, out
-    wait_for(lambda: g.status(recv) is not None, GUEST_TIMEOUT, "receiver")
-    sent = re.search(r"sent (\d+) (\w+)", out).groups()
-    assert "recv %s %s" % sent in g.read(rlog), (out, g.read(rlog))
-    _, out = g.run("cat /sys/class/net/ng0/statistics/tx_bytes")
-    assert int(out.strip()) >= XFER_BYTES, out
+    guest_ping(g, GPNS_ADDR)
+    guest_stream(g, k["dir"] + "/recv2.log", None, k["ns"], GPNS_ADDR, 5204,
+                 XFER_BYTES)
+    assert if_counter(g, "ng0", "tx_bytes") >= XFER_BYTES
 
     # mpd5 (the PNS) clears the call; pptpd's pppd ends
     g.run("python3 %s %d admin adminpw 'link C' 'close'" % (CONSOLE_PY,

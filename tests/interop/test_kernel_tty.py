@@ -24,9 +24,9 @@ import re
 import pytest
 
 from conftest import CLI_NAME, CLI_PASS, GUEST_TIMEOUT, wait_for
+from guest_net import guest_ping, guest_stream, if_counter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-XFER_PY = os.path.join(HERE, "xfer.py")
 CONSOLE_PY = os.path.join(HERE, "guest_console.py")
 SRV_PORT = 5008
 CLI_PORT = 5009
@@ -178,44 +178,20 @@ def test_tcp_udp_on_kernel_channels(lab, tty_lab):
         r"inet (10\.83\.0\.\d+) peer (10\.83\.0\.\d+)", out))
     for srv_addr, b, port in (("10.83.0.1", "BT", 5301),
                               ("10.83.0.2", "BU", 5302)):
-        rc, out = g.run("ip netns exec %s ping -n -c 2 -i 0.3 -W 3 %s"
-                        % (k["ns"], srv_addr), timeout=40)
-        assert rc == 0, out
-        rc, out = g.run("ping -n -c 2 -i 0.3 -W 3 %s" % local[srv_addr],
-                        timeout=40)
-        assert rc == 0, out
-        rlog = "%s/recv%d.log" % (k["dir"], port)
-        recv = g.spawn("exec python3 %s recv %s %d 90" % (
-            XFER_PY, srv_addr, port), log=rlog)
-        wait_for(lambda: "listening" in g.read(rlog), GUEST_TIMEOUT,
-                 "receiver", interval=0.3)
-        rc, out = g.run("ip netns exec %s python3 %s send %s %d %d 90" % (
-            k["ns"], XFER_PY, srv_addr, port, XFER_BYTES), timeout=150)
-        assert rc == 0, (out, g.read(slog)[-3000:])
-        wait_for(lambda: g.status(recv) is not None, GUEST_TIMEOUT,
-                 "receiver")
-        sent = re.search(r"sent (\d+) (\w+)", out).groups()
-        assert "recv %s %s" % sent in g.read(rlog), (out, g.read(rlog))
+        guest_ping(g, srv_addr, k["ns"], n=2)
+        guest_ping(g, local[srv_addr], n=2)
+        guest_stream(g, "%s/recv%d.log" % (k["dir"], port), k["ns"], None,
+                     srv_addr, port, XFER_BYTES, secs=90,
+                     detail=lambda: g.read(slog)[-3000:])
         # the kernel counted the stream on the unit (mpd5 relayed bytes
         # but never saw the packets)
-        _, out = g.run("cat /sys/class/net/%s/statistics/rx_bytes" % u[b])
-        assert int(out.strip()) >= XFER_BYTES, out
+        assert if_counter(g, u[b], "rx_bytes") >= XFER_BYTES
         # the other way: the kernel frames onto the pty faster than the
         # relay and the client take it (back-pressure through the pty)
-        rlog = "%s/recv%d-back.log" % (k["dir"], port)
-        recv = g.spawn("exec ip netns exec %s python3 %s recv %s %d 90" % (
-            k["ns"], XFER_PY, local[srv_addr], port), log=rlog)
-        wait_for(lambda: "listening" in g.read(rlog), GUEST_TIMEOUT,
-                 "receiver", interval=0.3)
-        rc, out = g.run("python3 %s send %s %d %d 90" % (
-            XFER_PY, local[srv_addr], port, XFER_BYTES // 2), timeout=150)
-        assert rc == 0, (out, g.read(slog)[-3000:])
-        wait_for(lambda: g.status(recv) is not None, GUEST_TIMEOUT,
-                 "receiver")
-        sent = re.search(r"sent (\d+) (\w+)", out).groups()
-        assert "recv %s %s" % sent in g.read(rlog), (out, g.read(rlog))
-        _, out = g.run("cat /sys/class/net/%s/statistics/tx_bytes" % u[b])
-        assert int(out.strip()) >= XFER_BYTES // 2, out
+        guest_stream(g, "%s/recv%d-back.log" % (k["dir"], port), None,
+                     k["ns"], local[srv_addr], port, XFER_BYTES // 2,
+                     secs=90, detail=lambda: g.read(slog)[-3000:])
+        assert if_counter(g, u[b], "tx_bytes") >= XFER_BYTES // 2
 
     # the server closes the tcp link: LCP Terminate out of the channel
     lt = re.search(r"\[(LT-\d+)\] TCP: call on kernel", text).group(1)
