@@ -1,7 +1,7 @@
 """
-Traffic checks inside the lab guest, shared by the kernel data-plane
-cases: pings from a namespace, and a TCP stream (xfer.py) whose receiver
-must report the byte count and sha256 the sender computed.
+Shared by the kernel data-plane cases inside the lab guest: starting an
+mpd5 daemon there, pings from a namespace, and a TCP stream (xfer.py)
+whose receiver must report the byte count and sha256 the sender computed.
 """
 
 import os
@@ -15,6 +15,27 @@ XFER_PY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "xfer.py")
 def in_ns(ns):
     """The command prefix that runs in namespace ns (None: the root)."""
     return "ip netns exec %s " % ns if ns else ""
+
+
+def start_guest_mpd(g, pids, conf_dir, label, log, ns=None, listeners=0):
+    """Start mpd5 (conf_dir/mpd.conf, label) in namespace ns of the guest;
+    return its pid once the console is up and `listeners` incoming links
+    wait for calls (a peer started earlier could find the port closed,
+    and neither pppd without `persist` nor a default mpd5 client redials).
+    """
+    from conftest import MPD_BIN
+    pid = g.spawn("exec %s%s -d %s -p %s/mpd.pid %s" % (
+        in_ns(ns), MPD_BIN, conf_dir, conf_dir, label), log=log)
+    pids.append(pid)
+
+    def ready():
+        text = g.read(log)
+        return ("CONSOLE: listening" in text and
+                text.count(": waiting for connection on ") >= listeners)
+    wait_for(lambda: ready() or g.status(pid) is not None, GUEST_TIMEOUT,
+             "mpd5 %s in the guest" % label)
+    assert g.status(pid) is None, g.read(log)
+    return pid
 
 
 def guest_ping(g, dst, ns=None, n=3):

@@ -21,7 +21,7 @@ import re
 import pytest
 
 from conftest import CLI_NAME, CLI_PASS, GUEST_TIMEOUT, wait_for
-from guest_net import guest_ping, guest_stream, if_counter
+from guest_net import guest_ping, guest_stream, if_counter, start_guest_mpd
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONSOLE_PY = os.path.join(HERE, "guest_console.py")
@@ -75,14 +75,7 @@ def kernel_lab(lab):
 
 
 def start_mpd(g, k, log):
-    from conftest import MPD_BIN
-    pid = g.spawn("exec %s -d %s -p %s/mpd.pid server" % (
-        MPD_BIN, k["dir"], k["dir"]), log=log)
-    k["pids"].append(pid)
-    wait_for(lambda: "CONSOLE: listening" in g.read(log) or
-             g.status(pid) is not None, GUEST_TIMEOUT, "mpd5 in the guest")
-    assert g.status(pid) is None, g.read(log)
-    return pid
+    return start_guest_mpd(g, k["pids"], k["dir"], "server", log)
 
 
 def assert_clean_log(text):

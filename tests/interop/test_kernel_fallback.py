@@ -86,13 +86,16 @@ def test_bundle_moves_to_tun_after_mppc(lab, tty_lab, t):
     g, k = lab.guest, tty_lab
     g.write(k["dir"] + "/s/mpd.conf", server_conf(t))
     g.write(k["dir"] + "/c/mpd.conf", client_conf(t))
-    slog, clog = k["dir"] + "/s.log", k["dir"] + "/c.log"
-    spawn_mpd(g, k, "s", "server", slog)
-    spawn_mpd(g, k, "c", "client", clog, "ip netns exec %s " % k["ns"])
+    # one log pair per link type: the daemon appends, and the fixture's
+    # directory outlives a parameter
+    slog = "%s/s-%s.log" % (k["dir"], t)
+    clog = "%s/c-%s.log" % (k["dir"], t)
+    spawn_mpd(g, k, "s", "server", slog, listeners=1)
+    spawn_mpd(g, k, "c", "client", clog, k["ns"])
 
     def logs():
-        return "---- server ----\n%s\n---- client ----\n%s" % (
-            g.read(slog)[-5000:], g.read(clog)[-3000:])
+        return "---- client ----\n%s\n---- server ----\n%s" % (
+            g.read(clog)[-3000:], g.read(slog)[-4000:])
 
     def moved():
         m = re.search(r"\[(BU-\d+)\] IFACE: MPPC negotiated: (ng\d+) moves "

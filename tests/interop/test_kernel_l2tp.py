@@ -31,7 +31,7 @@ import re
 import pytest
 
 from conftest import CLI_NAME, CLI_PASS, GUEST_TIMEOUT, wait_for
-from guest_net import guest_ping, guest_stream, if_counter
+from guest_net import guest_ping, guest_stream, if_counter, start_guest_mpd
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONSOLE_PY = os.path.join(HERE, "guest_console.py")
@@ -147,14 +147,8 @@ def assert_clean_log(text):
 
 def test_kernel_l2tp_lns(lab, l2tp_lab):
     g, k = lab.guest, l2tp_lab
-    from conftest import MPD_BIN
     log = k["dir"] + "/mpd.log"
-    mpd = g.spawn("exec %s -d %s -p %s/mpd.pid lns" % (MPD_BIN, k["dir"],
-                                                       k["dir"]), log=log)
-    k["pids"].append(mpd)
-    wait_for(lambda: "CONSOLE: listening" in g.read(log) or
-             g.status(mpd) is not None, GUEST_TIMEOUT, "mpd5 in the guest")
-    assert g.status(mpd) is None, g.read(log)
+    mpd = start_guest_mpd(g, k["pids"], k["dir"], "lns", log, listeners=1)
 
     base = k["dir"] + "/xl2tpd"
     plog, opts, conf = base + ".pppd.log", base + ".options", base + ".conf"

@@ -28,7 +28,7 @@ import re
 import pytest
 
 from conftest import CLI_NAME, CLI_PASS, GUEST_TIMEOUT, wait_for
-from guest_net import guest_ping, guest_stream, if_counter
+from guest_net import guest_ping, guest_stream, if_counter, start_guest_mpd
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONSOLE_PY = os.path.join(HERE, "guest_console.py")
@@ -112,15 +112,10 @@ def assert_clean_log(text):
 
 
 def test_kernel_pptp_server(lab, pptp_lab, daemons):
-    from conftest import MPD_BIN
     g, k = lab.guest, pptp_lab
     log = k["dir"] + "/mpd.log"
-    mpd = g.spawn("exec %s -d %s -p %s/mpd.pid server" % (
-        MPD_BIN, k["dir"], k["dir"]), log=log)
-    k["pids"].append(mpd)
-    wait_for(lambda: "CONSOLE: listening" in g.read(log) or
-             g.status(mpd) is not None, GUEST_TIMEOUT, "mpd5 in the guest")
-    assert g.status(mpd) is None, g.read(log)
+    mpd = start_guest_mpd(g, k["pids"], k["dir"], "server", log,
+                          listeners=1)
 
     def pppd(name, extra):
         plog = "%s/%s.log" % (k["dir"], name)

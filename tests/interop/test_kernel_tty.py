@@ -24,7 +24,7 @@ import re
 import pytest
 
 from conftest import CLI_NAME, CLI_PASS, GUEST_TIMEOUT, wait_for
-from guest_net import guest_ping, guest_stream, if_counter
+from guest_net import guest_ping, guest_stream, if_counter, start_guest_mpd
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONSOLE_PY = os.path.join(HERE, "guest_console.py")
@@ -103,16 +103,9 @@ def tty_lab(lab):
     g.run("ip netns del {ns}; ip link del {va}".format(**k))
 
 
-def spawn_mpd(g, k, side, label, log, prefix=""):
-    from conftest import MPD_BIN
-    d = "%s/%s" % (k["dir"], side)
-    pid = g.spawn("exec %s%s -d %s -p %s/mpd.pid %s" % (
-        prefix, MPD_BIN, d, d, label), log=log)
-    k["pids"].append(pid)
-    wait_for(lambda: "CONSOLE: listening" in g.read(log) or
-             g.status(pid) is not None, GUEST_TIMEOUT, "mpd5 " + side)
-    assert g.status(pid) is None, g.read(log)
-    return pid
+def spawn_mpd(g, k, side, label, log, ns=None, listeners=0):
+    return start_guest_mpd(g, k["pids"], "%s/%s" % (k["dir"], side), label,
+                           log, ns, listeners)
 
 
 def assert_clean_log(text):
@@ -144,8 +137,8 @@ def units(g, log):
 def test_tcp_udp_on_kernel_channels(lab, tty_lab):
     g, k = lab.guest, tty_lab
     slog, clog = k["dir"] + "/srv.log", k["dir"] + "/cli.log"
-    srv = spawn_mpd(g, k, "s", "server", slog)
-    cli = spawn_mpd(g, k, "c", "client", clog, "ip netns exec %s " % k["ns"])
+    srv = spawn_mpd(g, k, "s", "server", slog, listeners=2)
+    cli = spawn_mpd(g, k, "c", "client", clog, k["ns"])
 
     def both_up():
         assert g.status(srv) is None, g.read(slog)[-4000:]
@@ -214,7 +207,7 @@ def test_tcp_udp_on_kernel_channels(lab, tty_lab):
     assert_clean_log(g.read(clog))
     g.write(k["dir"] + "/c/mpd.conf", client_conf("auto"))
     g.run("rm -f %s %s/c/mpd.pid" % (clog, k["dir"]))
-    spawn_mpd(g, k, "c", "client", clog, "ip netns exec %s " % k["ns"])
+    spawn_mpd(g, k, "c", "client", clog, k["ns"])
     wait_for(both_up, GUEST_TIMEOUT, "two units again", interval=0.5)
     text = g.read(clog)
     for tag in ("TCP", "UDP"):
