@@ -91,6 +91,12 @@ struct dp_ops {
 	/* The kernel (de)compressor counters (SIOCGPPPCSTATS). */
 	int		(*ccp_stats)(const struct bund *b,
 			    struct dp_ccp_stats *st);
+	/*
+	 * Ask the plain_ok upcall again whether IP/IPv6 may cross b and let
+	 * the kernel pass or drop them (both ways) accordingly; NULL where
+	 * the layer above filters every packet itself (tun).
+	 */
+	void		(*np_sync)(struct bund *b);
 };
 
 /*
@@ -113,11 +119,14 @@ struct dp_upcalls {
 	 *          links into fds[0..max) (-1: a link without one); returns
 	 *          how many links there are;
 	 * links_ok: whether every link that may join b has a kernel channel
-	 *          type; if not, why (a phrase) into why[0..len).
+	 *          type; if not, why (a phrase) into why[0..len);
+	 * plain_ok: whether IP/IPv6 may cross b unencrypted now (false
+	 *          while `crypt-reqd` waits for encryption).
 	 */
 	dp_packet_fn	*control;
 	int		(*chans)(struct bund *b, int *fds, int max);
 	bool		(*links_ok)(const struct bund *b, char *why, size_t len);
+	bool		(*plain_ok)(const struct bund *b);
 };
 /* Register the upcalls (u must stay valid; NULL unregisters). */
 void	dp_set_upcalls(const struct dp_upcalls *u);

@@ -53,6 +53,7 @@ struct kdp_state {
 	struct event	 ev;
 	bool		 started;	/* channels connected */
 	bool		 demand;
+	int		 np_pass;	/* IP NP mode: -1 unset, 0 held, 1 pass */
 	uint64_t	 drops;
 };
 
@@ -63,6 +64,7 @@ kdp_of(const struct bund *b)
 }
 
 static void kdp_poll(struct bund *b, struct kdp_state *s, bool on);
+static void kdp_np_sync(struct bund *b);
 
 /* A control frame queued on the unit: to the bundle. */
 static void
@@ -134,10 +136,13 @@ kdp_bund_create(struct bund *b)
 	s->fd = fd;
 	s->unit = unit;
 	s->ifindex = idx;
+	s->np_pass = -1;
 	/* polled from the first connect: without channels it reads EOF */
 	b->dp_state = s;
 	log_msg(LG_IFACE2, "[%s] IFACE: ppp unit %d is %s", b->name, unit,
 	    b->iface.ifname);
+	/* a new unit passes everything: hold IP now if crypt-reqd says so */
+	kdp_np_sync(b);
 	return 0;
 fail:
 	err = errno;
@@ -472,6 +477,40 @@ kdp_demand(struct bund *b, bool on)
 		s->demand = on;
 }
 
+/*
+ * IP and IPv6 cross the unit only while the layer above allows plain
+ * frames (`crypt-reqd` before MPPE runs both ways): otherwise
+ * ppp_generic drops them in both directions (NP mode not PASS), as the
+ * tun path drops them in ccp_output()/ccp_input_data().
+ */
+static void
+kdp_np_sync(struct bund *b)
+{
+	const struct dp_upcalls *up = dp_upcalls();
+	struct kdp_state *s = kdp_of(b);
+	int pass;
+
+	if (s == NULL)
+		return;
+	pass = up == NULL || up->plain_ok == NULL || up->plain_ok(b);
+	if (pass == s->np_pass)
+		return;
+	if (pppdev_set_npmode(&pppdev_kernel_real, s->fd, PPP_IP,
+	    pass != 0) < 0 ||
+	    pppdev_set_npmode(&pppdev_kernel_real, s->fd, PPP_IPV6,
+	    pass != 0) < 0) {
+		log_perr(LG_ERR, "[%s] IFACE: can't set the NP mode of ppp "
+		    "unit %d", b->name, s->unit);
+		return;
+	}
+	/* an unset state that stays "pass" is the kernel's default: quiet */
+	if (s->np_pass != -1 || !pass)
+		log_msg(LG_IFACE2, "[%s] IFACE: ppp unit %d: IP frames %s",
+		    b->name, s->unit, pass ? "pass" :
+		    "held until encryption is up");
+	s->np_pass = pass;
+}
+
 /* ---- CCP in the kernel (kccp) ---- */
 
 /*
@@ -593,4 +632,5 @@ const struct dp_ops dp_kernel = {
 	.ccp_flags = kdp_ccp_flags,
 	.ccp_set = kdp_ccp_set,
 	.ccp_stats = kdp_ccp_stats,
+	.np_sync = kdp_np_sync,
 };

@@ -149,10 +149,17 @@ int	ccp_mtu_overhead(const struct bund *b);
 /* True while both directions are encrypted (MPPE or ECP). */
 bool	ccp_encrypted(const struct bund *b);
 /*
+ * Whether IP/IPv6 may cross b in the clear now: false while `crypt-reqd`
+ * waits for encryption.
+ */
+bool	ccp_plain_ok(const struct bund *b);
+/*
  * `crypt-reqd`: when neither CCP nor ECP is still negotiating and the
  * bundle is not encrypted both ways, close it ("failed to negotiate
  * required encryption"), deferred through a timer.  Needs b->ccp, which
- * the bundle creates for every session with crypt-reqd.
+ * the bundle creates for every session with crypt-reqd.  Called whenever
+ * the encryption state may have changed, it first tells a kernel data
+ * plane whether IP may pass (dp_ops.np_sync).
  */
 void	ccp_check_crypt(struct bund *b);
 

@@ -618,6 +618,9 @@ ccp_check_crypt(struct bund *b)
 {
 	struct ccp_state *st = b->ccp;
 
+	/* the kernel unit holds IP until it may pass (ppp_generic NP mode) */
+	if (b->dp != NULL && b->dp->np_sync != NULL && b->dp_state != NULL)
+		b->dp->np_sync(b);
 	if (!opt_enabled(&b->conf.options, BUND_OPT_CRYPT_REQD) ||
 	    st == NULL || b->leaving || b->n_up == 0 || ccp_encrypted(b))
 		return;
@@ -927,10 +930,11 @@ ccp_mtu_overhead(const struct bund *b)
 
 /* ---- data path ---- */
 
-static bool
-ccp_crypt_reqd(const struct bund *b)
+bool
+ccp_plain_ok(const struct bund *b)
 {
-	return opt_enabled(&b->conf.options, BUND_OPT_CRYPT_REQD) != 0;
+	return !opt_enabled(&b->conf.options, BUND_OPT_CRYPT_REQD) ||
+	    ccp_encrypted(b);
 }
 
 struct mbuf *
@@ -982,7 +986,7 @@ ccp_output(struct bund *b, uint16_t *proto, struct mbuf *m)
 	}
 	if (ecp_xmit_active(b))
 		return ecp_output(b, proto, m);
-	if (ccp_crypt_reqd(b) && !ccp_encrypted(b))
+	if (!ccp_plain_ok(b))
 		goto drop;
 	return m;
 
@@ -1104,7 +1108,7 @@ ccp_input_data(struct bund *b, uint16_t *proto, struct mbuf *m)
 	/* a plain data frame */
 	if (opened && st->recv.mppe != NULL && st->recv.mppe->encrypt)
 		goto drop;	/* MPPE on: plain data is not accepted */
-	if (ccp_crypt_reqd(b) && !ccp_encrypted(b))
+	if (!ccp_plain_ok(b))
 		goto drop;
 	if (opened && st->recv.type == CCP_TY_DEFLATE &&
 	    deflate_incomp(st->recv.deflate, *proto, m->data, m->len) < 0)

@@ -1342,6 +1342,7 @@ static const struct dp_upcalls iface_upcalls = {
 	.control = iface_dp_control,
 	.chans = iface_dp_chans,
 	.links_ok = iface_dp_links_ok,
+	.plain_ok = ccp_plain_ok,
 };
 
 void

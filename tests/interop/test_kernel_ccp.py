@@ -4,11 +4,12 @@ inside the lab guest.  One mpd5 PPPoE server in the guest's root
 namespace (`set global dataplane auto`, compression enabled, MS-CHAPv2)
 serves two clients, each in its own namespace behind its own veth pair:
 
-    pppd + rp-pppoe.so `require-mppe-128` (ns kc<pid>1)
+    pppd + rp-pppoe.so `require-mppe-128` (ns kc<pid>1), into a bundle
+    with `crypt-reqd`
         -> MPPE 128-bit stateless runs in ppp_mppe: the bundle stays on
-           the kernel backend (`show iface`/`show bundle`: kernel), and
-           `show ccp`'s counters (the kernel's, SIOCGPPPCSTATS) carry the
-           TCP stream;
+           the kernel backend (`show iface`/`show bundle`: kernel), its
+           unit held IP until MPPE ran (NP mode), and `show ccp`'s
+           counters (the kernel's, SIOCGPPPCSTATS) carry the TCP stream;
     an mpd5 client with only `set mppc yes compress` (ns kc<pid>2, tun)
         -> MPPC, which the kernel can't do: that bundle moves to a TUN
            device of the same ngN name ("tun (MPPC negotiated)") while
@@ -45,17 +46,21 @@ def server_conf(va1, va2, va3):
         "\tset console open",
         "\tlog +iface2 +phys2 +ccp +ccp2",
         "server:",
-        "\tset ippool add pool1 %s %s" % POOL,
-        "\tcreate bundle template B",
-        "\tset ipcp ranges %s/32 ippool pool1" % SRV_ADDR,
-        "\tset iface idle 3600",
-        "\tset bundle enable compression",
-        "\tset ccp yes mppc deflate",
-        "\tset mppc yes e128 stateless",
-        "\tset mppc accept compress"]
-    for name, veth in (("L1", va1), ("L2", va2), ("L3", va3)):
+        "\tset ippool add pool1 %s %s" % POOL]
+    # BE: B that insists on encryption (its unit holds IP until MPPE runs)
+    for b, extra in (("B", []), ("BE", ["\tset bundle enable crypt-reqd"])):
+        lines += [
+            "\tcreate bundle template %s" % b,
+            "\tset ipcp ranges %s/32 ippool pool1" % SRV_ADDR,
+            "\tset iface idle 3600",
+            "\tset bundle enable compression",
+            "\tset ccp yes mppc deflate",
+            "\tset mppc yes e128 stateless",
+            "\tset mppc accept compress"] + extra
+    for name, veth, b in (("L1", va1, "BE"), ("L2", va2, "B"),
+                          ("L3", va3, "B")):
         lines += ["\tcreate link template %s pppoe" % name,
-                  "\tset link action bundle B",
+                  "\tset link action bundle %s" % b,
                   "\tset link enable chap-msv2",
                   "\tset pppoe iface %s" % veth,
                   '\tset pppoe service "*"',
@@ -183,13 +188,19 @@ def test_kernel_mppe_and_mppc_fallback(lab, ccp_lab):
                   r"the tun data plane", text)
     assert m, logs()
     tun_b, tun_if = m.groups()
-    units = dict(re.findall(r"\[(B-\d+)\] IFACE: ppp unit \d+ is "
+    units = dict(re.findall(r"\[(BE?-\d+)\] IFACE: ppp unit \d+ is "
                             r"(ng\d+)", text))
     units.pop(tun_b, None)
     assert len(units) == 2, logs()
     # which kernel bundle is which: the link of each (L1: MPPE, L3)
-    kern_b = re.search(r"\[L1-\d+\] Link: Join bundle \"(B-\d+)\"",
+    kern_b = re.search(r"\[L1-\d+\] Link: Join bundle \"(BE-\d+)\"",
                        text).group(1)
+    # crypt-reqd: its unit held IP from its creation until MPPE ran
+    held = re.search(r"\[%s\] IFACE: ppp unit \d+: IP frames held until "
+                     r"encryption is up" % kern_b, text)
+    passed = re.search(r"\[%s\] IFACE: ppp unit \d+: IP frames pass"
+                       % kern_b, text)
+    assert held and passed and held.start() < passed.start(), logs()
     defl_b = re.search(r"\[L3-\d+\] Link: Join bundle \"(B-\d+)\"",
                        text).group(1)
     kern_if, defl_if = units[kern_b], units[defl_b]

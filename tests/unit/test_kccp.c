@@ -249,10 +249,18 @@ fdp_ccp_set(struct bund *b, const uint8_t *opt, size_t len, bool transmit)
 	return 0;
 }
 
+/* what kernel.c's np_sync decides from the plain_ok upcall */
+static void
+fdp_np_sync(struct bund *b)
+{
+	ev("np(%s) ", ccp_plain_ok(b) ? "pass" : "hold");
+}
+
 static const struct dp_ops fake_dp = {
 	.name = "fake-kernel",
 	.ccp_flags = fdp_ccp_flags,
 	.ccp_set = fdp_ccp_set,
+	.np_sync = fdp_np_sync,
 };
 
 static struct bund ba, bb;
@@ -455,6 +463,40 @@ test_mppc_left_to_tun(void **state)
 	assert_false(ba.ccp->k_xmit || ba.ccp->k_recv);
 }
 
+/*
+ * crypt-reqd on the kernel data plane: the unit holds IP until MPPE runs
+ * both ways (ppp_generic would otherwise pass plain frames from the
+ * moment IPCP opens), passes it then, and holds it again when CCP goes.
+ */
+static void
+test_crypt_reqd_holds_ip(void **state)
+{
+	(void)state;
+	ba.conf.options.enable |= 1u << BUND_OPT_CRYPT_REQD;
+	on(&ba.ccp_conf.options, CCP_OPT_MPPC);
+	on(&bb.ccp_conf.options, CCP_OPT_MPPC);
+	on(&ba.ccp_conf.mppc, MPPC_OPT_E128);
+	on(&bb.ccp_conf.mppc, MPPC_OPT_E128);
+	ccp_init(&ba);
+	assert_false(ccp_plain_ok(&ba));
+	ccp_check_crypt(&ba);
+	assert_string_equal(evlog, "np(hold) ");
+	ccp_fini(&ba);
+	evlog[0] = '\0';
+	start_ccp();
+	assert_int_equal(ba.ccp->fsm.state, FSM_ST_OPENED);
+	assert_true(ccp_plain_ok(&ba));
+	assert_true(at("flags(open,up)") < at("np(pass)"));
+
+	evlog[0] = '\0';
+	ccp_close(&ba);
+	pump();
+	assert_false(ccp_plain_ok(&ba));
+	assert_non_null(strstr(evlog, "np(hold)"));
+	/* without crypt-reqd plain IP always may pass */
+	assert_true(ccp_plain_ok(&bb));
+}
+
 /* ppp_deflate missing: PPPIOCSCOMPRESS fails, the bundle falls back. */
 static void
 test_module_missing(void **state)
@@ -484,6 +526,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_mppc_left_to_tun, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_crypt_reqd_holds_ip,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_module_missing, setup,
 		    teardown),
 	};
