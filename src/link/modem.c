@@ -571,10 +571,9 @@ modem_down(struct modem_state *st, const char *reason)
 
 	timer_stop(&st->fail_timer);
 	modem_do_close(st, false);
+	l->state = PHYS_STATE_DOWN;
 	if (was)
 		link_phys_down(l, reason);
-	else
-		l->state = PHYS_STATE_DOWN;
 }
 
 /* ---- starting: dial, or run the idle script ---- */
@@ -647,7 +646,9 @@ modem_start(void *arg)
 	return;
 fail:
 	if (st->opened) {
-		modem_down(st, "Connection failed");
+		/* reported from the loop: open may be on the stack */
+		modem_do_close(st, false);
+		timer_start(&st->fail_timer);
 		return;
 	}
 	/* the idle script: try again after the hold time */
