@@ -19,7 +19,8 @@ line), PAP and CHAP, pings across the ng interfaces in the two
 namespaces, `show device` (modem status and async stats), hang-up from
 each side followed by a new call, and the lock file: held with the
 daemon's pid during a call, a stale one (dead pid) replaced, one held by
-a live process refused.
+a live process refused, one left by a daemon killed with SIGKILL
+replaced by the next daemon.
 """
 
 import os
@@ -147,16 +148,13 @@ def show_device(d):
     return d.cmds("link M", "show device").replace("\r\n", "\n")
 
 
-@pytest.mark.parametrize("auth", ["pap", "chap-md5"])
-def test_null_modem_call(ppp_lab, line, auth):
-    srv, cli = start_pair(ppp_lab, line, auth=auth)
+def test_null_modem_call(ppp_lab, line):
+    srv, cli = start_pair(ppp_lab, line, auth="pap")
     wait_up(srv, cli)
     ping(ppp_lab.ns_b, SRV_TUN)
     ping(ppp_lab.ns_a, CLI_TUN)
     srv.wait_log(r"\[M\] MODEM: no connect script: line up")
-    who = "PAP" if auth == "pap" else "CHAP"
-    srv.wait_log(r"\[M\] %s: rec'd RESPONSE|\[M\] %s: rec'd REQUEST"
-                 % (who, who))
+    srv.wait_log(r"\[M\] PAP: rec'd REQUEST")
     srv.wait_log(r"\[M\] LCP: authorization successful")
 
     out = show_device(cli)
@@ -182,8 +180,10 @@ def test_null_modem_call(ppp_lab, line, auth):
 
 
 def test_hangup_each_side(ppp_lab, line):
-    srv, cli = start_pair(ppp_lab, line)
+    srv, cli = start_pair(ppp_lab, line, auth="chap-md5")
     wait_up(srv, cli)
+    srv.wait_log(r"\[M\] CHAP: rec'd RESPONSE")
+    srv.wait_log(r"\[M\] LCP: authorization successful")
     for closer, other in ((cli, srv), (srv, cli)):
         closer.cmds("link M", "close")
         wait_for(lambda: not ipcp_opened(other, "B"), IO_TIMEOUT,
@@ -230,3 +230,4 @@ def test_lock_files(ppp_lab, line):
     wait_up(srv, cli2)
     with open(line.lock_path(1)) as f:
         assert int(f.read().strip()) == cli2.pid
+
