@@ -31,12 +31,18 @@ from guest_net import guest_ping, guest_stream, if_counter, start_guest_mpd
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONSOLE_PY = os.path.join(HERE, "guest_console.py")
 PTYLINE_PY = os.path.join(HERE, "ptyline.py")
+MPD_SCRIPT = os.path.join(HERE, "..", "..", "conf", "mpd.script")
 PORT = 5011
 SRV_ADDR, CLI_ADDR = "10.85.0.1", "10.85.0.2"
 XFER_BYTES = 128 * 1024
 
 
-def server_conf(device):
+def server_conf(device, answer=False):
+    if answer:
+        call = ["\tset modem idle-script AnswerCall",
+                "\tset link enable incoming"]
+    else:
+        call = ["\tset modem script \"\"", "\topen"]
     return "\n".join([
         "startup:",
         "\tset user admin adminpw admin",
@@ -51,10 +57,7 @@ def server_conf(device):
         "\tset link action bundle B",
         "\tset link enable chap-md5",
         "\tset link max-redial 0",
-        "\tset modem device %s" % device,
-        "\tset modem script \"\"",
-        "\topen",
-        ""])
+        "\tset modem device %s" % device] + call + [""])
 
 
 @pytest.fixture
@@ -67,18 +70,23 @@ def modem_lab(lab):
     k["lock"] = "/var/lock/LCK..mdm%sa" % tag
     g.run("ip netns add {ns} && ip -n {ns} link set lo up && "
           "mkdir -p {dir}".format(**k), check=True)
-    g.write(k["dir"] + "/mpd.conf", server_conf(k["a"]))
     g.write(k["dir"] + "/mpd.secret", "%s %s\n" % (CLI_NAME, CLI_PASS),
             0o600)
-    line = g.spawn("exec python3 %s %s %s" % (PTYLINE_PY, k["a"], k["b"]),
-                   log=k["dir"] + "/line.log")
-    k["pids"].append(line)
-    wait_for(lambda: "ready" in g.read(k["dir"] + "/line.log"),
-             GUEST_TIMEOUT, "the pty line", interval=0.3)
     yield k
     for pid in reversed(k["pids"]):
         g.kill(pid)
     g.run("ip netns del {ns}; rm -rf {dir}; rm -f {lock}".format(**k))
+
+
+def start_line(g, k, hayes=False):
+    """The pty line (ptyline.py), with Hayes modems at its ends or not."""
+    line = g.spawn("exec python3 %s %s%s %s" % (
+        PTYLINE_PY, "--hayes " if hayes else "", k["a"], k["b"]),
+        log=k["dir"] + "/line.log")
+    k["pids"].append(line)
+    wait_for(lambda: "ready" in g.read(k["dir"] + "/line.log"),
+             GUEST_TIMEOUT, "the pty line", interval=0.3)
+    return line
 
 
 def console(g, cmds):
@@ -91,6 +99,8 @@ def console(g, cmds):
 def test_modem_on_kernel_channel_with_pppd(lab, modem_lab):
     g, k = lab.guest, modem_lab
     log, plog = k["dir"] + "/mpd.log", k["dir"] + "/pppd.log"
+    g.write(k["dir"] + "/mpd.conf", server_conf(k["a"]))
+    start_line(g, k)
     srv = start_guest_mpd(g, k["pids"], k["dir"], "server", log)
     pppd = g.spawn("exec ip netns exec %s pppd %s 115200 nodetach debug "
                    "logfile %s local noauth user %s password %s "
@@ -153,3 +163,69 @@ def test_modem_on_kernel_channel_with_pppd(lab, modem_lab):
     for marker in ("ERROR: AddressSanitizer", "LeakSanitizer",
                    "runtime error:"):
         assert marker not in g.read(log)
+
+
+def test_answer_call_from_pppd_over_modems(lab, modem_lab):
+    """
+    Hayes modems at both ends of the line (ptyline.py --hayes): pppd
+    dials with chat(8), mpd5's AnswerCall idle script (conf/mpd.script)
+    answers, and only then does the port go to N_PPP.  When pppd hangs
+    up, mpd5's idle script runs again.
+    """
+    g, k = lab.guest, modem_lab
+    log, plog = k["dir"] + "/mpd.log", k["dir"] + "/pppd.log"
+    llog = k["dir"] + "/line.log"
+    g.write(k["dir"] + "/mpd.conf", server_conf(k["a"], answer=True))
+    with open(MPD_SCRIPT) as f:
+        g.write(k["dir"] + "/mpd.script", f.read())
+    g.write(k["dir"] + "/dial.chat",
+            "ABORT 'NO CARRIER'\n'' ATZ\nOK ATDT5551234\nCONNECT ''\n")
+    start_line(g, k, hayes=True)
+    srv = start_guest_mpd(g, k["pids"], k["dir"], "server", log)
+    wait_for(lambda: "cmd 0 ATS0=0" in g.read(llog), GUEST_TIMEOUT,
+             "AnswerCall to set the modem up", interval=0.5)
+    pppd = g.spawn("exec ip netns exec %s pppd %s 115200 nodetach debug "
+                   "logfile %s local noauth user %s password %s "
+                   "connect 'chat -v -t 30 -f %s/dial.chat' "
+                   "noipdefault nodefaultroute maxfail 1" % (
+                       k["ns"], k["b"], plog, CLI_NAME, CLI_PASS, k["dir"]),
+                   log=plog + ".out")
+    k["pids"].append(pppd)
+
+    def peer_up():
+        _, out = g.run("ip -n %s -4 -o addr show dev ppp0 2>/dev/null"
+                       % k["ns"])
+        return re.search(r"inet ([\d.]+) peer ([\d.]+)", out)
+    try:
+        wait_for(peer_up, GUEST_TIMEOUT, "pppd's ppp0 up", interval=0.5)
+    except AssertionError as e:
+        raise AssertionError("%s\n---- pppd ----\n%s\n---- line ----\n%s\n"
+                             "---- mpd5 ----\n%s" % (
+                                 e, g.read(plog)[-3000:], g.read(llog),
+                                 g.read(log)[-5000:]))
+    text = g.read(log)
+    assert "[M] MODEM: idle script succeeded, action=answer" in text, \
+        text[-4000:]
+    assert re.search(r"\[M\] MODEM: call on kernel channel \d+ \(N_PPP\)",
+                     text), text[-4000:]
+    out = console(g, ["link M", "show device"])
+    for want in ("\tIdle script  : \"AnswerCall\"\r\n",
+                 "\tOpened       : YES\r\n\tIncoming     : YES\r\n",
+                 "\tConnect speed: 115200 baud\r\n",
+                 "\tCalling      : 5550000\r\n"):
+        assert want in out, out
+    out = console(g, ["bundle B", "show iface"])
+    assert "\tData plane      : kernel (ppp_generic, links on kernel " \
+        "channels)\r\n" in out, out
+    guest_ping(g, SRV_ADDR, k["ns"])
+    guest_ping(g, CLI_ADDR)
+
+    # pppd hangs up; mpd5 waits for the next call
+    g.kill(pppd)
+    k["pids"].remove(pppd)
+    wait_for(lambda: "[M] Link: DOWN event" in g.read(log), 30,
+             "mpd5's link down", interval=0.5)
+    wait_for(lambda: g.read(llog).count("cmd 0 ATS0=0") >= 2, 30,
+             "AnswerCall again", interval=0.5)
+    assert g.kill(srv) == 0, g.read(log)[-4000:]
+    k["pids"].remove(srv)
