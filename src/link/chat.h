@@ -61,6 +61,18 @@ const char	*chat_var_get(const struct chat *c, const char *name);
  */
 int		 chat_start(struct chat *c, const char *path,
 		    const char *label);
+/*
+ * Like chat_start() with the script text given in memory (len bytes, no
+ * terminating NUL needed); name is used in log messages only.  For tests,
+ * the fuzz target and callers that hold the script already.
+ */
+int		 chat_start_text(struct chat *c, const char *name,
+		    const char *text, size_t len, const char *label);
+/*
+ * Length of one script second in milliseconds (default 1000).  Lets the
+ * unit tests run `timer`/`wait` scripts without waiting real seconds.
+ */
+void		 chat_set_second_ms(struct chat *c, unsigned ms);
 /* Bytes read from the port; ignored when no script runs. */
 void		 chat_input(struct chat *c, const void *buf, size_t len);
 /* Stop a running script; done() is not called. */
