@@ -26,7 +26,10 @@
  * command expanding its own arguments once (the target of `set` is not
  * expanded; `if` hands its command on unexpanded).
  *
- * Bounds: 10 arguments, 32-char labels, 32 pending matches, 32 timers,
+ * Bounds: script lines of 256 chars (longer ones are cut, logged), input
+ * lines of 256 for regex (the rest of a longer line is not seen: at most
+ * 256 regexec() runs per line and event), 10 arguments, 32-char labels,
+ * 32 pending matches, 32 timers,
  * 32 nested calls, 10000 commands without a `wait` (a script looping
  * without waiting fails instead of blocking the daemon), expanded strings
  * of at most CHAT_MAX_STR bytes.  Nothing the script or the port sends
@@ -61,8 +64,8 @@
 #define CHAT_MAX_STEPS		10000
 #define CHAT_MAX_LINES		20000
 #define CHAT_MAX_STR		4096	/* expanded argument / variable */
-#define CHAT_LINE_LEN		1024	/* logical script line */
-#define CHAT_RX_LINE		1024	/* input line kept for regex */
+#define CHAT_LINE_LEN		257	/* logical script line: 256 chars */
+#define CHAT_RX_LINE		256	/* input line kept for regex */
 #define CHAT_MAX_GROUPS		10	/* $matchedString0..9 */
 #define CHAT_MAX_SECONDS	4000000L
 
