@@ -27,8 +27,9 @@
  * expanded; `if` hands its command on unexpanded).
  *
  * Bounds: script lines of 256 chars (longer ones are cut, logged), input
- * lines of 256 for regex (the rest of a longer line is not seen: at most
- * 256 regexec() runs per line and event), 10 arguments, 32-char labels,
+ * lines of 256 for regex (a longer line is not tested from its 257th
+ * byte to its end: at most 256 regexec() runs per line and event, as
+ * mpd5's buffer does), 10 arguments, 32-char labels,
  * 32 pending matches, 32 timers,
  * 32 nested calls, 10000 commands without a `wait` (a script looping
  * without waiting fails instead of blocking the daemon), expanded strings
@@ -1026,7 +1027,7 @@ chat_feed(struct chat *c, unsigned char ch)
 	if (ch != '\0') {
 		if (c->llen < CHAT_RX_LINE)
 			c->line[c->llen++] = (char)ch;
-		else if (c->llen == CHAT_RX_LINE) {
+		else if (c->llen == CHAT_RX_LINE && ch != '\n') {
 			log_msg(LG_CHAT, "[%s] CHAT: warning: line buffer "
 			    "overflow", c->lname);
 			c->llen++;	/* warn once a line */
@@ -1061,7 +1062,9 @@ chat_feed(struct chat *c, unsigned char ch)
 				hit = e;
 			break;
 		case CHAT_EV_REGEX:
-			if (hit == NULL && ch != '\0' && regexec(&e->re,
+			/* an overflowed line is not tested any more */
+			if (hit == NULL && ch != '\0' &&
+			    c->llen <= CHAT_RX_LINE && regexec(&e->re,
 			    c->line, CHAT_MAX_GROUPS, e->pm, flags) == 0)
 				hit = e;
 			break;
@@ -1072,15 +1075,20 @@ chat_feed(struct chat *c, unsigned char ch)
 	return hit;
 }
 
-/* Bytes read from the port; only a waiting script sees them. */
-void
-chat_input(struct chat *c, const void *buf, size_t len)
+/*
+ * Bytes read from the port, one at a time while the script waits.
+ * Returns how many were used: all of them, unless the script ended (or
+ * was restarted from done()) on the byte before the rest.
+ */
+size_t
+chat_input_used(struct chat *c, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
 	struct chat_ev *e;
+	unsigned gen = c->gen;
 	size_t i;
 
-	for (i = 0; i < len && c->state == CHAT_WAIT; i++) {
+	for (i = 0; i < len && c->gen == gen && c->state == CHAT_WAIT; i++) {
 		if (c->rlen == sizeof(c->rbuf) || p[i] == '\n')
 			chat_dump_read(c);
 		c->rbuf[c->rlen++] = p[i];
@@ -1090,6 +1098,14 @@ chat_input(struct chat *c, const void *buf, size_t len)
 		if (e != NULL)
 			chat_fire(c, e);
 	}
+	return i;
+}
+
+/* Bytes read from the port; ignored when no script waits. */
+void
+chat_input(struct chat *c, const void *buf, size_t len)
+{
+	(void)chat_input_used(c, buf, len);
 }
 
 /* ---- life cycle ---- */

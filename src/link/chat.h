@@ -75,6 +75,13 @@ int		 chat_start_text(struct chat *c, const char *name,
 void		 chat_set_second_ms(struct chat *c, unsigned ms);
 /* Bytes read from the port; ignored when no script runs. */
 void		 chat_input(struct chat *c, const void *buf, size_t len);
+/*
+ * chat_input() that tells how many bytes the script used: fewer than len
+ * when it ended (or done() started another) on a byte before the last,
+ * so the device can hand the rest to PPP (a peer's first frame that came
+ * in the same read as CONNECT).
+ */
+size_t		 chat_input_used(struct chat *c, const void *buf, size_t len);
 /* Stop a running script; done() is not called. */
 void		 chat_abort(struct chat *c);
 bool		 chat_active(const struct chat *c);

@@ -663,6 +663,41 @@ test_regex_line_based(void **state)
 }
 
 static void
+test_regex_long_line(void **state)
+{
+	char buf[700];
+
+	(void)state;
+	assert_int_equal(start("S:\n\tregex \"^(x+)$\" Bad\n"
+	    "\tregex \"^ok (.*)$\" Good\n\twait\nBad:\n\tfailure\n"
+	    "Good:\n\tsuccess\n", "S"), 0);
+	memset(buf, 'x', sizeof(buf) - 2);
+	buf[sizeof(buf) - 2] = '\n';
+	buf[sizeof(buf) - 1] = '\0';
+	input(buf);		/* too long: its first 256 chars, no "$" */
+	assert_int_equal(ndone, 0);
+	assert_true(logged("[L1] CHAT: warning: line buffer overflow"));
+	input("ok then\r\n");
+	run_done(1, 2000);
+	assert_int_equal(ndone, 1);
+	assert_true(last_ok);
+}
+
+static void
+test_input_used(void **state)
+{
+	(void)state;
+	assert_int_equal(start("S:\n\tregex \"^CONNECT\" Up\n\twait\n"
+	    "Up:\n\tsuccess\n", "S"), 0);
+	assert_int_equal(chat_input_used(C, "RING\r\n", 6), 6);
+	/* the script ends on the T: the frame after it is not its own */
+	assert_int_equal(chat_input_used(C, "CONNECT\r\n~\xff\x03", 13), 7);
+	assert_int_equal(ndone, 1);
+	assert_true(last_ok);
+	assert_int_equal(chat_input_used(C, "more", 4), 0);
+}
+
+static void
 test_regex_invalid_fails(void **state)
 {
 	(void)state;
@@ -1123,6 +1158,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_events_of_a_call, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_regex, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_regex_line_based, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_regex_long_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_input_used, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_regex_invalid_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_many_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_if, setup, teardown),
