@@ -88,20 +88,21 @@ enum chat_ev_kind {
 	CHAT_EV_TIMER,
 };
 
+/* A pending event; owned by its chat's list, freed when cancelled. */
 struct chat_ev {
 	enum chat_ev_kind kind;
 	struct chat	*c;
-	char		*set;
+	char		*set;		/* "" = the default set */
 	char		*label;		/* "" = continue after the wait */
+	int		 depth;		/* call depth at creation */
 	/* match: the string and the last slen bytes seen */
 	char		*str;
 	size_t		 slen;
 	char		*win;
 	size_t		 wlen;
-	/* regex */
+	/* regex, and where the last test matched */
 	regex_t		 re;
 	regmatch_t	 pm[CHAT_MAX_GROUPS];
-	int		 depth;		/* call depth at creation */
 	/* timer */
 	struct timer	 t;
 	struct chat_ev	*next;
@@ -114,6 +115,12 @@ enum chat_state {
 	CHAT_DONE,	/* ended inside chat_start: done() pending */
 };
 
+/*
+ * One interpreter per modem link, owned by the device (chat_new /
+ * chat_free).  It owns the variables, the loaded script of the current
+ * run, the call stack and the events; the io callbacks belong to the
+ * device.
+ */
 struct chat {
 	char		 lname[64];
 	struct chat_io	 io;
