@@ -266,6 +266,21 @@ test_script_file(void **state)
 }
 
 static void
+test_long_script_line(void **state)
+{
+	char text[600];
+
+	(void)state;
+	/* cut at 256 characters (logged): the closing quote is lost, the
+	 * word still ends there */
+	snprintf(text, sizeof(text), "S:\n\tprint \"%0300d\"\n\tsuccess\n\r\n",
+	    0);
+	assert_true(run_script(text, "S"));
+	assert_int_equal(strlen(sent), 256 - strlen("\tprint \""));
+	assert_true(logged("[L1] CHAT: test:2: line too long, truncated"));
+}
+
+static void
 test_eof_fails(void **state)
 {
 	(void)state;
@@ -1135,6 +1150,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_label_colon_and_fallthrough, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file_or_label, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_script_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eof_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_command_and_arg_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commands_any_case, setup, teardown),
