@@ -134,6 +134,7 @@ struct chat {
 	bool		 result;
 	struct timer	 done_t;
 	char		 name[64];	/* script file, for messages */
+	char		*last_log;	/* last `log` of this run, or NULL */
 
 	struct chat_line *lines;
 	int		 nlines;
@@ -1007,6 +1008,8 @@ chat_exec(struct chat *c, int ac, char **av)
 		break;
 	case CMD_LOG:
 		log_msg(LG_CHAT, "[%s] CHAT: %s", c->lname, ev[1]);
+		mem_free(c->last_log);
+		c->last_log = mem_strdup("chat", ev[1]);
 		break;
 	case CMD_IF:
 	case CMD_SET:
@@ -1141,6 +1144,7 @@ chat_free(struct chat *c)
 	if (c == NULL)
 		return;
 	chat_reset(c);
+	mem_free(c->last_log);
 	while ((v = c->vars) != NULL) {
 		c->vars = v->next;
 		mem_free(v->name);
@@ -1165,6 +1169,8 @@ chat_start_fp(struct chat *c, FILE *fp, const char *label)
 	int pc;
 
 	chat_reset_run(c, false);
+	mem_free(c->last_log);
+	c->last_log = NULL;
 	if (chat_prog_load(c, fp) < 0)
 		goto fail;
 	pc = chat_find_label(c, label);
@@ -1240,6 +1246,13 @@ chat_abort(struct chat *c)
 	if (c->state != CHAT_IDLE)
 		log_msg(LG_CHAT2, "[%s] CHAT: script aborted", c->lname);
 	chat_reset(c);
+}
+
+/* The last message of the script's `log` command in this or the last run. */
+const char *
+chat_last_log(const struct chat *c)
+{
+	return c->last_log;
 }
 
 /* True while a script runs or its done() is pending. */

@@ -85,5 +85,11 @@ size_t		 chat_input_used(struct chat *c, const void *buf, size_t len);
 /* Stop a running script; done() is not called. */
 void		 chat_abort(struct chat *c);
 bool		 chat_active(const struct chat *c);
+/*
+ * The text of the last `log` command of the current or last run (NULL if
+ * none; valid until the next chat_start): mpd5 gives it as the reason of
+ * a failed script ("No carrier", "The line is busy").
+ */
+const char	*chat_last_log(const struct chat *c);
 
 #endif /* MPD_LINK_CHAT_H */

@@ -366,6 +366,9 @@ test_log(void **state)
 	assert_true(run_script("S:\n\tset $who world\n"
 	    "\tlog \"hello ${who}\"\n\tsuccess\n", "S"));
 	assert_true(logged("[L1] CHAT: hello world\n"));
+	assert_string_equal(chat_last_log(C), "hello world");
+	assert_true(run_script("S:\n\tsuccess\n", "S"));
+	assert_null(chat_last_log(C));
 }
 
 /* ---- variables ---- */
@@ -1040,6 +1043,7 @@ test_script_dial_busy(void **state)
 	assert_int_equal(M.atd, 1);
 	assert_non_null(strstr(sent, "ATDT5551234\r"));	/* default "DT" */
 	assert_true(logged("[L1] CHAT: The line is busy"));
+	assert_string_equal(chat_last_log(C), "The line is busy");
 }
 
 static void
