@@ -1086,6 +1086,39 @@ test_script_serial230k(void **state)
 }
 
 static void
+test_script_login_and_ta(void **state)
+{
+	(void)state;
+	chat_var_set(C, "Telephone", "5551234");
+	chat_var_set(C, "TA_Bonding", "yes");
+	chat_var_set(C, "TA_SwitchType", "NI-1");
+	chat_var_set(C, "TA_Init", "AT!X1");
+	chat_var_set(C, "TerminalLogin", "yes");
+	chat_var_set(C, "Login", "joe");
+	chat_var_set(C, "Password", "secret");
+	M.dial_reply = "\r\nCONNECT 128000\r\n\r\nWelcome\r\nlogin: ";
+	assert_int_equal(chat_start(C, SCRIPT_FILE, "DialPeer"), 0);
+	run_ms(300);
+	assert_int_equal(ndone, 0);
+	assert_string_equal(M.dialled, "5551234&5551234");
+	assert_non_null(strstr(sent, "AT!X1\r"));
+	assert_non_null(strstr(sent, "joe\r"));
+	assert_null(strstr(sent, "secret"));
+	modem_say("Password:");
+	run_done(1, 3000);
+	assert_int_equal(ndone, 1);
+	assert_true(last_ok);
+	assert_non_null(strstr(sent, "joe\rsecret\r"));
+	assert_true(logged("[L1] CHAT: ISDN switch NI-1"));
+	/* TA_NoDoubleTelno: the number is used as given */
+	ndone = 0;
+	chat_var_set(C, "TA_NoDoubleTelno", "yes");
+	chat_var_set(C, "TerminalLogin", "");
+	assert_true(run_bundled("DialPeer", 3000));
+	assert_string_equal(M.dialled, "5551234");
+}
+
+static void
 test_script_null_modem(void **state)
 {
 	(void)state;
@@ -1196,6 +1229,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_script_dial_timeout, setup_modem, teardown_modem),
 		cmocka_unit_test_setup_teardown(test_script_dial_no_modem, setup_modem, teardown_modem),
 		cmocka_unit_test_setup_teardown(test_script_serial230k, setup_modem, teardown_modem),
+		cmocka_unit_test_setup_teardown(test_script_login_and_ta, setup_modem, teardown_modem),
 		cmocka_unit_test_setup_teardown(test_script_null_modem, setup_modem, teardown_modem),
 		cmocka_unit_test_setup_teardown(test_script_answer_call, setup_modem, teardown_modem),
 		cmocka_unit_test_setup_teardown(test_script_answer_no_ring, setup_modem, teardown_modem),
