@@ -1069,7 +1069,7 @@ modem_read_event(int type, void *arg)
 	struct link *l = st->l;
 	uint8_t buf[MODEM_READ_CHUNK];
 	const uint8_t *frame;
-	size_t off, used, flen;
+	size_t off, used, flen, start;
 	unsigned gen = st->gen;
 	ssize_t r;
 	int i;
@@ -1092,14 +1092,24 @@ modem_read_event(int type, void *arg)
 				modem_do_close(st, false);
 			return;
 		}
+		start = 0;
 		if (!st->connected) {
-			if (st->chat != NULL && chat_active(st->chat))
-				chat_input(st->chat, buf, (size_t)r);
-			if (st->gen != gen || st->connected)
+			if (st->chat == NULL || !chat_active(st->chat))
+				continue;	/* nobody listens: dropped */
+			start = chat_input_used(st->chat, buf, (size_t)r);
+			if (st->gen != gen)
 				return;
-			continue;
+			if (!st->connected)
+				continue;
+			/*
+			 * The script ended on CONNECT: what followed it in
+			 * this read is the peer's PPP.  Bytes read before
+			 * the port went to N_PPP are lost (LCP resends).
+			 */
+			if (st->chfd >= 0)
+				return;
 		}
-		for (off = 0; off < (size_t)r; off += used) {
+		for (off = start; off < (size_t)r; off += used) {
 			used = hdlc_decode(&st->dec, buf + off,
 			    (size_t)r - off, &frame, &flen);
 			if (frame == NULL)
