@@ -171,7 +171,7 @@ tty_open(const char *path, int baud)
 {
 	struct termios t;
 	speed_t sp = (speed_t)tty_speed_code(baud);
-	int fd, e;
+	int fd, e, ld;
 
 	if (sp == 0) {
 		errno = EINVAL;
@@ -180,6 +180,15 @@ tty_open(const char *path, int baud)
 	fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
+	/*
+	 * Still in N_PPP from our last call when another process keeps the
+	 * port open (its last close would have restored N_TTY).
+	 */
+	if (ioctl(fd, TIOCGETD, &ld) == 0 && ld != N_TTY) {
+		ld = N_TTY;
+		if (ioctl(fd, TIOCSETD, &ld) < 0)
+			goto fail;
+	}
 	if (tcgetattr(fd, &t) < 0)
 		goto fail;
 	cfmakeraw(&t);

@@ -61,7 +61,8 @@ unsigned	tty_speed_code(int baud);
  * Open the port path non-blocking and close-on-exec, not as the
  * controlling terminal, and set it raw: 8 bits, no parity, receiver on,
  * hardware flow control, hang up on the last close, CLOCAL (ignore the
- * modem lines) at baud.  Returns the descriptor or -1.
+ * modem lines) at baud, in line discipline N_TTY (a port left in N_PPP
+ * by our last call is put back).  Returns the descriptor or -1.
  */
 int	tty_open(const char *path, int baud);
 

@@ -17,7 +17,9 @@ but no async statistics (ppp_async keeps its own), the UUCP lock file
 holds mpd5's pid, pings both ways and a TCP stream counted by the
 kernel on ng0; mpd5 closes the link (LCP Terminate through the channel:
 pppd sees it and ends), the address leaves ng0 and the lock file goes;
-ng0 goes with the daemon.
+ng0 goes with the daemon.  A second case puts Hayes modems at the ends
+of the line (ptyline.py --hayes): pppd dials with chat(8) and mpd5's
+AnswerCall idle script answers.
 """
 
 import os
