@@ -885,6 +885,8 @@ static void
 modem_chat_done(void *arg, bool ok)
 {
 	struct modem_state *st = arg;
+	char why[100];
+	const char *msg;
 
 	if (st->idle_run) {
 		st->idle_run = false;
@@ -894,7 +896,11 @@ modem_chat_done(void *arg, bool ok)
 	log_msg(LG_PHYS, "[%s] MODEM: chat script %s", st->l->name,
 	    ok ? "succeeded" : "failed");
 	if (!ok) {
-		modem_down(st, "Connection failed");
+		/* as mpd5: "Error" with the script's last `log` text */
+		msg = chat_last_log(st->chat);
+		snprintf(why, sizeof(why), "Error%s%s", msg != NULL ? ":" : "",
+		    msg != NULL ? msg : "");
+		modem_down(st, why);
 		return;
 	}
 	modem_connected(st);

@@ -419,6 +419,10 @@ def test_dial_peer_no_answer(ppp_lab, modems):
     cli.wait_log(r"\[M\] Link: DOWN event")
     assert modems.dialled[:1] == ["5551234"]
     assert modems.calls == 0
+    # the down reason: mpd5's "Error" with the script's last log line
+    out = cli.cmds("link M", "show link").replace("\r\n", "\n")
+    assert re.search(r"\tDown Reason +: Error:No connection after 4 "
+                     r"seconds\n", out), out
 
 
 def test_ringback(ppp_lab, modems):
