@@ -17,6 +17,7 @@
 #include <linux/ppp-ioctl.h>
 
 #include "pppdev.h"
+#include "tty_speed.h"
 
 /* ---- lock files ---- */
 
@@ -173,7 +174,7 @@ tty_open(const char *path, int baud)
 	speed_t sp = (speed_t)tty_speed_code(baud);
 	int fd, e, ld;
 
-	if (sp == 0) {
+	if (baud <= 0) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -199,9 +200,13 @@ tty_open(const char *path, int baud)
 	t.c_cflag |= CS8 | CREAD | HUPCL | CRTSCTS | CLOCAL;
 	t.c_cc[VMIN] = 1;
 	t.c_cc[VTIME] = 0;
-	if (cfsetispeed(&t, sp) < 0 || cfsetospeed(&t, sp) < 0)
+	/* a rate without a constant: set after the rest (termios2) */
+	if (cfsetispeed(&t, sp ? sp : B38400) < 0 ||
+	    cfsetospeed(&t, sp ? sp : B38400) < 0)
 		goto fail;
 	if (tcsetattr(fd, TCSANOW, &t) < 0)
+		goto fail;
+	if (sp == 0 && tty_speed_other(fd, baud) < 0)
 		goto fail;
 	(void)tcflush(fd, TCIOFLUSH);
 	return fd;
@@ -218,10 +223,12 @@ tty_set_speed(int fd, int baud)
 	struct termios t;
 	speed_t sp = (speed_t)tty_speed_code(baud);
 
-	if (sp == 0) {
+	if (baud <= 0) {
 		errno = EINVAL;
 		return -1;
 	}
+	if (sp == 0)
+		return tty_speed_other(fd, baud);
 	if (tcgetattr(fd, &t) < 0 || cfsetispeed(&t, sp) < 0 ||
 	    cfsetospeed(&t, sp) < 0)
 		return -1;

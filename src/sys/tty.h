@@ -52,8 +52,8 @@ int	tty_lock(const char *dir, const char *dev, pid_t pid, pid_t *owner);
 void	tty_unlock(const char *dir, const char *dev, pid_t pid);
 
 /*
- * The termios speed constant for baud, or 0 when Linux has none (only
- * the rates with a Bnnn constant are supported).  Pure.
+ * The termios speed constant for baud, or 0 when there is none (such
+ * rates are set through termios2, sys/tty_speed.h).  Pure.
  */
 unsigned	tty_speed_code(int baud);
 
@@ -66,7 +66,7 @@ unsigned	tty_speed_code(int baud);
  */
 int	tty_open(const char *path, int baud);
 
-/* Change the port speed; -1 with EINVAL for a rate tty_speed_code() lacks. */
+/* Change the port speed (any baud > 0). */
 int	tty_set_speed(int fd, int baud);
 
 /* Ignore (on) or honour (off) the modem lines: CLOCAL. */

@@ -1,7 +1,8 @@
 /*
  * test_tty.c - the serial port helpers of sys/tty.c: lock file names and
  * contents (FHS /var/lock, LCK..<device>), taking a lock over a stale one,
- * refusing a live one, releasing only our own, and the termios speed map.
+ * refusing a live one, releasing only our own, the termios speed map, and
+ * opening a pty slave raw at standard and other (termios2) rates.
  * The lock tests use a private directory under /tmp named after the pid.
  */
 #include <setjmp.h>
@@ -18,7 +19,10 @@
 
 #include <cmocka.h>
 
+#include <fcntl.h>
+
 #include "sys/tty.h"
+#include "sys/tty_speed.h"
 
 static char dir[64];
 
@@ -174,6 +178,47 @@ test_speed_code(void **state)
 	assert_int_equal(tty_speed_code(-1), 0);
 }
 
+/* Opening a pty slave raw at standard and other rates, and changing it. */
+static void
+test_open_speeds(void **state)
+{
+	char pts[64];
+	struct termios t;
+	int m, fd;
+
+	(void)state;
+	m = posix_openpt(O_RDWR | O_NOCTTY);
+	assert_true(m >= 0);
+	assert_int_equal(grantpt(m), 0);
+	assert_int_equal(unlockpt(m), 0);
+	assert_int_equal(ptsname_r(m, pts, sizeof(pts)), 0);
+
+	fd = tty_open(pts, 115200);
+	assert_true(fd >= 0);
+	assert_int_equal(tty_speed_get(fd), 115200);
+	assert_int_equal(tcgetattr(fd, &t), 0);
+	assert_true(t.c_cflag & CLOCAL);
+	assert_int_equal(t.c_cflag & CSIZE, CS8);
+	assert_int_equal(t.c_lflag & (ICANON | ECHO), 0);
+	/* a rate without a Bnnn constant ($Baudrate from a script) */
+	assert_int_equal(tty_set_speed(fd, 28800), 0);
+	assert_int_equal(tty_speed_get(fd), 28800);
+	assert_int_equal(tty_set_speed(fd, 9600), 0);
+	assert_int_equal(tty_speed_get(fd), 9600);
+	assert_int_equal(tty_set_speed(fd, 0), -1);
+	assert_int_equal(tty_set_clocal(fd, false), 0);
+	assert_int_equal(tcgetattr(fd, &t), 0);
+	assert_false(t.c_cflag & CLOCAL);
+	close(fd);
+
+	fd = tty_open(pts, 14400);
+	assert_true(fd >= 0);
+	assert_int_equal(tty_speed_get(fd), 14400);
+	close(fd);
+	assert_int_equal(tty_open(pts, -5), -1);
+	close(m);
+}
+
 int
 main(void)
 {
@@ -183,6 +228,7 @@ main(void)
 		cmocka_unit_test(test_lock_take_release),
 		cmocka_unit_test(test_lock_live_and_stale),
 		cmocka_unit_test(test_speed_code),
+		cmocka_unit_test(test_open_speeds),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
