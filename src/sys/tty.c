@@ -266,6 +266,8 @@ tty_hangup(int fd)
 {
 	struct termios t;
 
+	/* what is still queued is of no use: the close need not drain it */
+	(void)tcflush(fd, TCIOFLUSH);
 	if (tcgetattr(fd, &t) < 0)
 		return;
 	(void)cfsetospeed(&t, B0);

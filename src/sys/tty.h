@@ -78,7 +78,10 @@ int	tty_set_clocal(int fd, bool on);
  */
 int	tty_pins(int fd, unsigned *pins);
 
-/* Drop DTR (output speed 0): the modem hangs up.  The caller closes. */
+/*
+ * Drop DTR (output speed 0): the modem hangs up.  What is queued either
+ * way is discarded.  The caller closes.
+ */
 void	tty_hangup(int fd);
 
 /*
