@@ -2,10 +2,10 @@
  * test_modem.c - the modem device type (link/modem.c) on a real pty: the
  * port locked and opened, an outgoing call without a connect script up
  * at once (reported from the loop), HDLC frames both ways with the ACCM
- * rules, `show device` status and async stats, the CD watch (modem lines
- * faked through --wrap=tty_pins: ptys have none), the far end hanging up,
- * a port locked by a live process, and `close` (surface spec 4.6.5, 5.6,
- * 10.4).
+ * rules, `show device` status and async stats, the CD and DSR watch
+ * (modem lines faked through --wrap=tty_pins: ptys have none), the far
+ * end hanging up, a port locked by a live process, and `close` (surface
+ * spec 4.6.5, 5.6, 10.4).
  *
  * As in test_tcpudp.c, the link life cycle callbacks are recorded through
  * the linker's --wrap (TEST_LDFLAGS_test_modem in tests/tests.mk) and each
@@ -478,6 +478,37 @@ test_cd_lost(void **state)
 	run_steps(s, sizeof(s) / sizeof(*s), 5000);
 }
 
+/* `set modem watch -cd +dsr`: DSR matters, CD no longer. */
+static bool
+s_watch_dsr(void)
+{
+	cmd_ctx_set(&ctx, L, NULL, NULL);
+	cmd("set modem watch -cd +dsr");
+	assert_non_null(strstr(show_device(), "\tPins to watch: DSR\n"));
+	return s_open();
+}
+
+static bool
+s_dsr_polled(void)
+{
+	if (rec.ups != 1 || pin_polls < 2)
+		return false;
+	assert_int_equal(rec.downs, 0);
+	fake_pins = 0;
+	return true;
+}
+
+static void
+test_dsr_lost(void **state)
+{
+	static step_fn *const s[] = { s_watch_dsr, s_dsr_polled, s_cd_lost };
+
+	(void)state;
+	/* no CD at all: not watched any more */
+	fake_pins = TTY_PIN_DSR;
+	run_steps(s, sizeof(s) / sizeof(*s), 5000);
+}
+
 /* ======================= the far end hangs up ======================= */
 
 static bool
@@ -555,6 +586,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_call, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cd_lost, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dsr_lost, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_hangup, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_locked, setup, teardown),
