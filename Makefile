@@ -93,6 +93,11 @@ install: $(MPD)
 	for f in conf/*.sample conf/dictionary.mpd; do \
 		install -m 644 $$f $(DESTDIR)$(CONFDIR)/; done
 	chmod 600 $(DESTDIR)$(CONFDIR)/mpd.secret.sample
+	# chat scripts: the bundled mpd.script, also kept as a sample so that
+	# an edited copy is never overwritten
+	install -m 644 conf/mpd.script $(DESTDIR)$(CONFDIR)/mpd.script.sample
+	test -e $(DESTDIR)$(CONFDIR)/mpd.script || \
+		install -m 644 conf/mpd.script $(DESTDIR)$(CONFDIR)/mpd.script
 	install -m 644 doc/mpd5.8 $(DESTDIR)$(MANDIR)/man8/mpd5.8
 	ln -sf mpd5.8 $(DESTDIR)$(MANDIR)/man8/mpd.8
 	install -m 644 conf/rsyslog-mpd.conf $(DESTDIR)/etc/rsyslog.d/30-mpd.conf

@@ -21,6 +21,10 @@ TEST_LDFLAGS_test_tcpudp = -Wl,--wrap=link_phys_up,--wrap=link_phys_down \
 		   -Wl,--wrap=link_phys_input,--wrap=link_incoming
 # test_ttychan records what the kernel channel delivers to the link.
 TEST_LDFLAGS_test_ttychan = -Wl,--wrap=link_phys_input
+# test_modem records the link life cycle calls and fakes the modem lines.
+TEST_LDFLAGS_test_modem = -Wl,--wrap=link_phys_up,--wrap=link_phys_down \
+		   -Wl,--wrap=link_phys_input,--wrap=link_incoming \
+		   -Wl,--wrap=tty_pins
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIBMPD)
 	@mkdir -p $(dir $@)

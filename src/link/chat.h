@@ -61,10 +61,35 @@ const char	*chat_var_get(const struct chat *c, const char *name);
  */
 int		 chat_start(struct chat *c, const char *path,
 		    const char *label);
+/*
+ * Like chat_start() with the script text given in memory (len bytes, no
+ * terminating NUL needed); name is used in log messages only.  For tests,
+ * the fuzz target and callers that hold the script already.
+ */
+int		 chat_start_text(struct chat *c, const char *name,
+		    const char *text, size_t len, const char *label);
+/*
+ * Length of one script second in milliseconds (default 1000).  Lets the
+ * unit tests run `timer`/`wait` scripts without waiting real seconds.
+ */
+void		 chat_set_second_ms(struct chat *c, unsigned ms);
 /* Bytes read from the port; ignored when no script runs. */
 void		 chat_input(struct chat *c, const void *buf, size_t len);
+/*
+ * chat_input() that tells how many bytes the script used: fewer than len
+ * when it ended (or done() started another) on a byte before the last,
+ * so the device can hand the rest to PPP (a peer's first frame that came
+ * in the same read as CONNECT).
+ */
+size_t		 chat_input_used(struct chat *c, const void *buf, size_t len);
 /* Stop a running script; done() is not called. */
 void		 chat_abort(struct chat *c);
 bool		 chat_active(const struct chat *c);
+/*
+ * The text of the last `log` command of the current or last run (NULL if
+ * none; valid until the next chat_start): mpd5 gives it as the reason of
+ * a failed script ("No carrier", "The line is busy").
+ */
+const char	*chat_last_log(const struct chat *c);
 
 #endif /* MPD_LINK_CHAT_H */
