@@ -13,7 +13,7 @@ of a kernel tunnel created on mpd5's UDP socket (`ip l2tp show` lists
 them), its PPP channel is connected to the ppp unit renamed ng0: `show
 iface` says kernel, pings and a TCP stream cross and the kernel counts
 the bytes.  Tear-down by the LAC (xl2tpd's StopCCN) leaves no kernel
-tunnel or session.  A call into a bundle that a modem link also names
+tunnel or session.  A call into a bundle that an ng link also names
 (tun backend, a second `self` address) is still a kernel channel, whose
 descriptor carries every frame through user space: ping crosses.  A
 SIGKILL of mpd5 takes its kernel tunnel and session with its descriptors.
@@ -54,8 +54,8 @@ def lns_link(name, bundle, self_ip):
 
 def lns_conf(self_ip, self_ip2):
     """Calls to self_ip join B (kernel); calls to self_ip2 join BC, which
-    a modem link (no kernel channel) also names: BC is on tun while its
-    L2TP call is a kernel channel."""
+    an ng link (netgraph: no kernel channel on Linux) also names: BC is
+    on tun while its L2TP call is a kernel channel."""
     return "\n".join([
         "startup:",
         "\tset user admin adminpw admin",
@@ -72,7 +72,7 @@ def lns_conf(self_ip, self_ip2):
         "\tset ipcp ranges %s/32 ippool pool1" % LNS_ADDR,
         "\tset iface idle 3600"] +
         lns_link("L", "B", self_ip) + lns_link("LC", "BC", self_ip2) +
-        ["\tcreate link static LM modem",
+        ["\tcreate link static LM ng",
          "\tset link action bundle BC",
          ""])
 
@@ -217,7 +217,7 @@ def test_kernel_l2tp_lns(lab, l2tp_lab):
                                g.read(log)), GUEST_TIMEOUT, "the StopCCN")
     wait_gone("xl2tpd closed the tunnel")
 
-    # a call into BC (a modem link names it too): its interface is a tun
+    # a call into BC (an ng link names it too): its interface is a tun
     # device, yet the call is a kernel channel that carries every frame
     # to and from user space
     wait_for(lambda: lac_up() is None, GUEST_TIMEOUT, "the LAC's end",
@@ -234,7 +234,7 @@ def test_kernel_l2tp_lns(lab, l2tp_lab):
     assert m, logs()
     rc, out = g.run("python3 %s %d admin adminpw 'bundle %s' 'show iface'"
                     % (CONSOLE_PY, PORT, m[-1]), timeout=60)
-    assert "\tData plane      : tun (link LM is modem)\r\n" in out, out
+    assert "\tData plane      : tun (link LM is ng)\r\n" in out, out
     rc, out = g.run("ip netns exec %s ping -n -c 3 -i 0.3 -W 3 %s"
                     % (k["ns"], LNS_ADDR), timeout=40)
     assert rc == 0, out
