@@ -111,15 +111,24 @@ kdp_bund_create(struct bund *b)
 
 	if (b->dp_state != NULL)
 		return 0;
-	if (pppdev_unit_new(&pppdev_kernel_real, -1, &fd, &unit) < 0)
-		return -1;
-	snprintf(kname, sizeof(kname), "ppp%d", unit);
+	/*
+	 * Named ngN from the start.  Kernels before 4.7 (no rtnetlink "ppp"
+	 * links) get pppN renamed: down and new, the rename cannot be
+	 * refused for being busy.
+	 */
+	if (pppdev_unit_new_named(&pppdev_kernel_real, b->iface.ifname,
+	    netif_ppp_create, &fd, &unit) == 0) {
+		snprintf(kname, sizeof(kname), "%s", b->iface.ifname);
+	} else {
+		if (pppdev_unit_new(&pppdev_kernel_real, -1, &fd, &unit) < 0)
+			return -1;
+		snprintf(kname, sizeof(kname), "ppp%d", unit);
+	}
 	idx = netif_ifindex(kname);
 	if (idx <= 0) {
 		errno = ENODEV;
 		goto fail;
 	}
-	/* down and new: the rename cannot be refused for being busy */
 	if (strcmp(kname, b->iface.ifname) != 0 &&
 	    netif_rename(idx, b->iface.ifname) < 0)
 		goto fail;

@@ -341,6 +341,33 @@ netif_build_link(uint8_t *buf, size_t cap, uint32_t seq, int ifindex,
 }
 
 int
+netif_build_ppp_newlink(uint8_t *buf, size_t cap, uint32_t seq,
+    const char *name, int ppp_fd)
+{
+	struct nlb b;
+	struct ifinfomsg ifi;
+	size_t info, data, n;
+
+	n = name != NULL ? strlen(name) : 0;
+	if (n == 0 || n >= IFNAMSIZ || ppp_fd < 0)
+		return -1;
+	nlb_init(&b, buf, cap);
+	nlb_begin(&b, RTM_NEWLINK,
+	    NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, seq);
+	memset(&ifi, 0, sizeof(ifi));
+	ifi.ifi_family = AF_UNSPEC;
+	nlb_put(&b, &ifi, sizeof(ifi));
+	nlb_attr(&b, IFLA_IFNAME, name, n + 1);
+	info = nlb_nest(&b, IFLA_LINKINFO);
+	nlb_attr(&b, IFLA_INFO_KIND, "ppp", 4);
+	data = nlb_nest(&b, IFLA_INFO_DATA);
+	nlb_attr_u32(&b, IFLA_PPP_DEV_FD, (uint32_t)ppp_fd);
+	nlb_nest_end(&b, data);
+	nlb_nest_end(&b, info);
+	return nlb_end(&b);
+}
+
+int
 netif_build_dump(uint8_t *buf, size_t cap, uint32_t seq, int type,
     int family, unsigned ndm_flags)
 {
@@ -947,6 +974,16 @@ netif_set_up(int ifindex, bool up)
 	netif_link_set_init(&s);
 	s.up = up ? 1 : 0;
 	return netif_link_change(ifindex, &s);
+}
+
+int
+netif_ppp_create(const char *name, int ppp_fd)
+{
+	uint8_t req[NETIF_MSG_MAX];
+	uint32_t seq = next_seq();
+
+	return nl_request(req, netif_build_ppp_newlink(req, sizeof(req), seq,
+	    name, ppp_fd), seq);
 }
 
 int

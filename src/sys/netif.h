@@ -79,6 +79,13 @@ void	netif_link_set_init(struct netif_link_set *s);
 int	netif_build_link(uint8_t *buf, size_t cap, uint32_t seq, int ifindex,
 	    const struct netif_link_set *s);
 /*
+ * RTM_NEWLINK (NLM_F_CREATE | NLM_F_EXCL) of link kind "ppp": a ppp unit
+ * named name whose unit descriptor is ppp_fd, an unattached /dev/ppp
+ * descriptor of the sending process (IFLA_PPP_DEV_FD, Linux 4.7+).
+ */
+int	netif_build_ppp_newlink(uint8_t *buf, size_t cap, uint32_t seq,
+	    const char *name, int ppp_fd);
+/*
  * A dump request (NLM_F_DUMP) of type RTM_GETLINK, RTM_GETADDR,
  * RTM_GETROUTE or RTM_GETNEIGH for family (AF_UNSPEC: all).  For
  * RTM_GETNEIGH, ndm_flags NTF_PROXY asks for the proxy entries instead of
@@ -174,6 +181,8 @@ int	netif_set_mtu(int ifindex, int mtu);
 int	netif_set_up(int ifindex, bool up);
 /* Rename; Linux refuses while the interface is up (EBUSY). */
 int	netif_rename(int ifindex, const char *name);
+/* Make ppp unit name on ppp_fd (netif_build_ppp_newlink()): 0 or -1. */
+int	netif_ppp_create(const char *name, int ppp_fd);
 int	netif_set_alias(int ifindex, const char *alias);
 /*
  * Turn IPv6 on or off on an interface (its disable_ipv6 sysctl).  With

@@ -167,6 +167,28 @@ fail:
 }
 
 int
+pppdev_unit_new_named(const struct pppdev_kernel *k, const char *name,
+    int (*create)(const char *name, int fd), int *fd, int *unit)
+{
+	int f, u = -1;
+
+	f = k->open(PPPDEV_PATH, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	if (f < 0)
+		return -1;
+	if (create(name, f) < 0)
+		goto fail;
+	/* the unit exists now: closing f on failure removes it again */
+	if (k->ioctl(f, PPPIOCGUNIT, &u) < 0)
+		goto fail;
+	*fd = f;
+	*unit = u;
+	return 0;
+fail:
+	pppdev_close_keep(k, f);
+	return -1;
+}
+
+int
 pppdev_pppoe_open(const struct pppdev_kernel *k, uint16_t sid,
     const uint8_t mac[6], const char *dev, int *sock, int *chan)
 {

@@ -85,7 +85,14 @@ int	pppdev_probe(const struct pppdev_kernel *k);
 /*
  * A new unit (interface pppN): *fd is the unit's /dev/ppp descriptor
  * (closing it destroys the unit), *unit its number (want = -1: any).
+ * pppdev_unit_new_named() makes it under its final name instead:
+ * create(name, fd) asks the kernel for a link of kind "ppp" on a fresh
+ * descriptor (netif_ppp_create(), Linux 4.7+), which spares the rename
+ * and the RCU grace period each rename waits for; -1 with errno when
+ * the kernel refuses (the caller falls back to pppdev_unit_new()).
  */
+int	pppdev_unit_new_named(const struct pppdev_kernel *k, const char *name,
+	    int (*create)(const char *name, int fd), int *fd, int *unit);
 int	pppdev_unit_new(const struct pppdev_kernel *k, int want, int *fd,
 	    int *unit);
 

@@ -281,6 +281,17 @@ test_link_changes(void **state)
 		ATTR(5, IFLA_INET6_ADDR_GEN_MODE), IN6_ADDR_GEN_MODE_NONE,
 		    0, 0, 0,
 	};
+	/* a ppp unit made under its name (NLM_F_CREATE | NLM_F_EXCL) */
+	static const uint8_t want_ppp[] = {
+		HDR(64, RTM_NEWLINK, 0x605, 11),
+		AF_UNSPEC, 0, U16(0), U32(0),
+		U32(0), U32(0),
+		ATTR(8, IFLA_IFNAME), 'n', 'g', '7', 0,
+		ATTR(24, IFLA_LINKINFO),
+		ATTR(8, IFLA_INFO_KIND), 'p', 'p', 'p', 0,
+		ATTR(12, IFLA_INFO_DATA),
+		ATTR(8, IFLA_PPP_DEV_FD), U32(42),
+	};
 	uint8_t buf[NETIF_MSG_MAX];
 	struct netif_link_set s;
 	char longname[32];
@@ -317,6 +328,17 @@ test_link_changes(void **state)
 	longname[15] = '\0';
 	assert_true(netif_build_link(buf, sizeof(buf), 1, 3, &s) > 0);
 	assert_int_equal(netif_build_link(buf, sizeof(buf), 1, 0, &s), -1);
+
+	CHECK_MSG(netif_build_ppp_newlink(buf, sizeof(buf), 11, "ng7", 42),
+	    want_ppp);
+	assert_int_equal(netif_build_ppp_newlink(buf, sizeof(buf), 1, "",
+	    42), -1);
+	longname[15] = 'x';
+	assert_int_equal(netif_build_ppp_newlink(buf, sizeof(buf), 1,
+	    longname, 42), -1);
+	assert_int_equal(netif_build_ppp_newlink(buf, sizeof(buf), 1, "ng0",
+	    -1), -1);
+	assert_int_equal(netif_build_ppp_newlink(buf, 40, 1, "ng0", 3), -1);
 }
 
 static void

@@ -117,7 +117,7 @@ fk_ioctl(int fd, unsigned long req, void *arg)
 		errno = fk.fail_errno;
 		return -1;
 	}
-	if (req == PPPIOCNEWUNIT)
+	if (req == PPPIOCNEWUNIT || req == PPPIOCGUNIT)
 		*(int *)arg = fk.new_unit;
 	else if (req == PPPIOCGCHAN)
 		*(int *)arg = fk.chan;
@@ -277,6 +277,62 @@ test_unit_new(void **state)
 	fk.fail_errno = ENOENT;
 	assert_int_equal(pppdev_probe(&fake), -1);
 	assert_int_equal(errno, ENOENT);
+}
+
+/* netif_ppp_create() stand-in: records the name and descriptor */
+static char fk_created[16];
+static int fk_created_fd = -1;
+
+static int
+fk_create(const char *name, int fd)
+{
+	fk_log("create", fd, 0);
+	if (fk_fails("create"))
+		return -1;
+	snprintf(fk_created, sizeof(fk_created), "%s", name);
+	fk_created_fd = fd;
+	return 0;
+}
+
+/* A unit made under its final name on a fresh descriptor: no NEWUNIT. */
+static void
+test_unit_new_named(void **state)
+{
+	int fd = -1, unit = -1;
+
+	(void)state;
+	fk_reset();
+	assert_int_equal(pppdev_unit_new_named(&fake, "ng4", fk_create, &fd,
+	    &unit), 0);
+	assert_int_equal(fd, 10);
+	assert_int_equal(unit, 3);
+	assert_string_equal(fk_created, "ng4");
+	assert_int_equal(fk_created_fd, 10);
+	assert_int_equal(fk.ncalls, 3);
+	assert_string_equal(fk.calls[0].what, "open");
+	assert_string_equal(fk.calls[1].what, "create");
+	assert_true(fk.calls[2].req == PPPIOCGUNIT);
+	assert_int_equal(fk.open_fds, 1);
+
+	/* a kernel without "ppp" links: the descriptor is closed, errno kept */
+	fk_reset();
+	fk.fail = "create";
+	fk.fail_errno = EOPNOTSUPP;
+	fd = unit = -1;
+	assert_int_equal(pppdev_unit_new_named(&fake, "ng4", fk_create, &fd,
+	    &unit), -1);
+	assert_int_equal(errno, EOPNOTSUPP);
+	assert_int_equal(fd, -1);
+	assert_int_equal(fk.open_fds, 0);
+
+	/* made but its number unreadable: closing removes it again */
+	fk_reset();
+	fk.fail_req = PPPIOCGUNIT;
+	fk.fail_errno = EIO;
+	assert_int_equal(pppdev_unit_new_named(&fake, "ng4", fk_create, &fd,
+	    &unit), -1);
+	assert_int_equal(errno, EIO);
+	assert_int_equal(fk.open_fds, 0);
 }
 
 static void
@@ -640,6 +696,7 @@ main(void)
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_pppoe_addr),
 		cmocka_unit_test(test_unit_new),
+		cmocka_unit_test(test_unit_new_named),
 		cmocka_unit_test(test_pppoe_channel),
 		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_pptp_addr),
