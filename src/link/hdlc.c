@@ -210,3 +210,20 @@ hdlc_decode(struct hdlc_decoder *d, const uint8_t *in, size_t len,
 	}
 	return len;
 }
+
+uint32_t
+hdlc_frame_accm(bool lcp_opened, uint32_t peer_accm, const uint8_t *frame,
+    size_t len)
+{
+	size_t off = 0;
+
+	if (!lcp_opened)
+		return HDLC_ACCM_DEFAULT;
+	if (len >= 2 && frame[0] == 0xff && frame[1] == 0x03)
+		off = 2;
+	/* LCP (0xc021) codes 1-7 */
+	if (len >= off + 3 && frame[off] == 0xc0 && frame[off + 1] == 0x21 &&
+	    frame[off + 2] >= 1 && frame[off + 2] <= 7)
+		return HDLC_ACCM_DEFAULT;
+	return peer_accm;
+}

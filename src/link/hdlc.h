@@ -9,7 +9,7 @@
  * hands back each complete frame whose FCS checks, without the FCS, and
  * counts what it drops (bad FCS, runts, overlong frames, aborts).
  *
- * Used by the tcp device type (link/tcp.c); the modem type will use it too.
+ * Used by the tcp and modem device types (link/tcp.c, link/modem.c).
  */
 #ifndef MPD_LINK_HDLC_H
 #define MPD_LINK_HDLC_H
@@ -54,6 +54,17 @@ uint16_t hdlc_fcs16(uint16_t fcs, const uint8_t *p, size_t len);
  */
 size_t	hdlc_encode(const uint8_t *frame, size_t len, uint32_t accm,
 	    uint8_t *out, size_t out_len);
+
+/*
+ * The ACCM to send frame[0..len) with: every control octet escaped until
+ * LCP is opened, then the map the peer asked for (peer_accm), except for
+ * LCP Configure/Terminate/Code-Reject packets (codes 1-7), which keep
+ * the default map as pppd does, so that a peer renegotiating from
+ * scratch can read them.  The frame may start with address/control.
+ * Pure.
+ */
+uint32_t hdlc_frame_accm(bool lcp_opened, uint32_t peer_accm,
+	    const uint8_t *frame, size_t len);
 
 /* What a decoder saw; mpd5's "Async stats" names in the comments. */
 struct hdlc_stats {

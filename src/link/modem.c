@@ -64,6 +64,7 @@
 #include "../sys/ttyppp.h"
 #include "chat.h"
 #include "hdlc.h"
+#include "txq.h"
 
 #define MODEM_MTU		1600
 #define MODEM_DEFAULT_SPEED	115200
@@ -339,7 +340,6 @@ struct modem_state {
 	uint64_t		 last_closed;	/* event_now_ms() of hang-up */
 	struct chat		*chat;
 	struct event		 ev_read;
-	struct event		 ev_write;
 	struct event		 ev_chan;	/* kernel channel frames */
 	struct timer		 start_timer;	/* deferred (re)start */
 	struct timer		 check_timer;	/* modem line poll */
@@ -348,8 +348,7 @@ struct modem_state {
 	/* user-space async HDLC */
 	struct hdlc_decoder	 dec;
 	uint8_t			 rxbuf[HDLC_DECODER_BUF(MODEM_FRAME_MAX)];
-	uint8_t			*txq;
-	size_t			 txq_off, txq_len, txq_cap;
+	struct txq		 txq;
 	uint64_t		 sync_octets, sync_frames, sync_overflows;
 	uint64_t		 tx_drops;
 	/* kernel channel: the port in N_PPP */
@@ -359,7 +358,6 @@ struct modem_state {
 };
 
 static void	modem_read_event(int type, void *arg);
-static void	modem_write_event(int type, void *arg);
 static void	modem_chan_event(int type, void *arg);
 static void	modem_start(void *arg);
 static void	modem_check(void *arg);
@@ -414,6 +412,7 @@ modem_state_get(struct link *l)
 	st->chfd = -1;
 	st->chan = -1;
 	hdlc_decoder_init(&st->dec, st->rxbuf, sizeof(st->rxbuf));
+	txq_init(&st->txq, false, MODEM_TXQ_MAX);
 	timer_init(&st->start_timer, "ModemStart", 0, modem_start, st);
 	timer_init(&st->check_timer, "ModemCheck", MODEM_CHECK_INTERVAL,
 	    modem_check, st);
@@ -534,7 +533,6 @@ modem_do_close(struct modem_state *st, bool opened)
 	timer_stop(&st->start_timer);
 	timer_stop(&st->up_timer);
 	event_unregister(&st->ev_read);
-	event_unregister(&st->ev_write);
 	modem_chan_close(st);
 	if (st->fd >= 0) {
 		log_msg(LG_PHYS2, "[%s] MODEM: hanging up %s", st->l->name,
@@ -549,9 +547,7 @@ modem_do_close(struct modem_state *st, bool opened)
 	if (st->locked[0] != '\0')
 		tty_unlock(TTY_LOCK_DIR, st->locked, getpid());
 	st->locked[0] = '\0';
-	mem_free(st->txq);
-	st->txq = NULL;
-	st->txq_off = st->txq_len = st->txq_cap = 0;
+	txq_reset(&st->txq);
 	hdlc_decoder_reset(&st->dec);
 	st->connected = false;
 	st->idle_run = false;
@@ -908,50 +904,6 @@ modem_chat_done(void *arg, bool ok)
 
 /* ---- data ---- */
 
-/*
- * The ACCM for one outgoing frame: all control octets until LCP is
- * opened, then the map the peer asked for; LCP configuration and
- * termination packets (codes 1-7) keep the default map.
- */
-static uint32_t
-modem_tx_accm(const struct link *l, const uint8_t *p, size_t len)
-{
-	size_t off = 0;
-
-	if (l->lcp.fsm.state != FSM_ST_OPENED)
-		return HDLC_ACCM_DEFAULT;
-	if (len >= 2 && p[0] == 0xff && p[1] == 0x03)
-		off = 2;
-	if (len >= off + 3 && p[off] == (PROTO_LCP >> 8) &&
-	    p[off + 1] == (PROTO_LCP & 0xff) && p[off + 2] >= 1 &&
-	    p[off + 2] <= 7)
-		return HDLC_ACCM_DEFAULT;
-	return l->lcp.peer.accmap;
-}
-
-/* Append to the send queue (the caller checked the bound). */
-static void
-modem_txq_add(struct modem_state *st, const uint8_t *p, size_t n)
-{
-	size_t need;
-
-	if (st->txq_off > 0 && st->txq_off + st->txq_len + n > st->txq_cap) {
-		memmove(st->txq, st->txq + st->txq_off, st->txq_len);
-		st->txq_off = 0;
-	}
-	need = st->txq_off + st->txq_len + n;
-	if (need > st->txq_cap) {
-		size_t cap = st->txq_cap ? st->txq_cap : 4096;
-
-		while (cap < need)
-			cap *= 2;
-		st->txq = mem_realloc("phys", st->txq, cap);
-		st->txq_cap = cap;
-	}
-	memcpy(st->txq + st->txq_off + st->txq_len, p, n);
-	st->txq_len += n;
-}
-
 /* A frame to the kernel channel (protocol field first); consumes m. */
 static int
 modem_chan_send(struct modem_state *st, struct mbuf *m)
@@ -991,7 +943,6 @@ modem_send(struct link *l, struct mbuf *m)
 	struct modem_state *st = l->dev_state;
 	uint8_t out[HDLC_ENCODED_MAX(MODEM_FRAME_MAX)];
 	size_t n;
-	ssize_t w = 0;
 
 	if (st == NULL || st->fd < 0 || !st->connected ||
 	    m->len > MODEM_FRAME_MAX) {
@@ -1006,65 +957,19 @@ modem_send(struct link *l, struct mbuf *m)
 	if (st->chfd >= 0)
 		return modem_chan_send(st, m);
 	st->sync_octets += m->len;
-	n = hdlc_encode(m->data, m->len, modem_tx_accm(l, m->data, m->len),
-	    out, sizeof(out));
+	n = hdlc_encode(m->data, m->len, hdlc_frame_accm(
+	    l->lcp.fsm.state == FSM_ST_OPENED, l->lcp.peer.accmap, m->data,
+	    m->len), out, sizeof(out));
 	mb_free(m);
-	if (st->txq_len == 0) {
-		w = write(st->fd, out, n);
-		if (w < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK &&
-			    errno != EINTR) {
-				st->tx_drops++;
-				return -1;
-			}
-			w = 0;
-		}
-		if ((size_t)w == n) {
-			st->sync_frames++;
-			return 0;
-		}
-	}
-	if (w == 0 && st->txq_len + n > MODEM_TXQ_MAX) {
+	if (txq_write(&st->txq, st->fd, out, n) < 0) {
 		st->tx_drops++;
-		log_msg(LG_PHYS2, "[%s] MODEM: send queue full, frame dropped",
-		    l->name);
+		if (errno == ENOBUFS)
+			log_msg(LG_PHYS2, "[%s] MODEM: send queue full, frame "
+			    "dropped", l->name);
 		return -1;
 	}
-	modem_txq_add(st, out + w, n - (size_t)w);
 	st->sync_frames++;
-	if (!event_is_registered(&st->ev_write))
-		(void)event_register(&st->ev_write, EV_WRITE, st->fd,
-		    EVF_RECURRING, modem_write_event, st);
 	return 0;
-}
-
-/* The port takes data again: flush the queue. */
-static void
-modem_write_event(int type, void *arg)
-{
-	struct modem_state *st = arg;
-	ssize_t w;
-
-	(void)type;
-	while (st->txq_len > 0) {
-		w = write(st->fd, st->txq + st->txq_off, st->txq_len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return;
-			/* broken: the read side reports */
-			st->txq_len = 0;
-			break;
-		}
-		st->txq_off += (size_t)w;
-		st->txq_len -= (size_t)w;
-	}
-	st->txq_off = 0;
-	event_unregister(&st->ev_write);
-	mem_free(st->txq);
-	st->txq = NULL;
-	st->txq_cap = 0;
 }
 
 /* Bytes from the port: to the chat, or frames to the link. */

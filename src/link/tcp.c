@@ -49,6 +49,7 @@
 #include "../ppp/proto.h"
 #include "hdlc.h"
 #include "ttychan.h"
+#include "txq.h"
 
 #define TCP_MTU			2048
 #define TCP_MRU			2048
@@ -67,20 +68,18 @@
 struct tcp_state {
 	struct phys_sock	 sk;		/* first: the shared part */
 	struct event		 ev_read;
-	struct event		 ev_write;	/* connect, then txq flush */
+	struct event		 ev_write;	/* connect */
 	struct timer		 conn_timer;	/* connect timeout */
 	struct timer		 fail_timer;	/* deferred open failure */
 	struct hdlc_decoder	 dec;
 	uint8_t			 rxbuf[HDLC_DECODER_BUF(TCP_FRAME_MAX)];
 	/* bytes accepted by tcp_send() that the kernel has not taken yet */
-	uint8_t			*txq;
-	size_t			 txq_off, txq_len, txq_cap;
+	struct txq		 txq;
 	uint64_t		 tx_frames, tx_drops;
 	struct ttychan		*tc;		/* kernel channel, or NULL */
 };
 
 static void	tcp_read_event(int type, void *arg);
-static void	tcp_write_event(int type, void *arg);
 static void	tcp_connect_event(int type, void *arg);
 static void	tcp_conn_timeout(void *arg);
 static void	tcp_fail_report(void *arg);
@@ -145,6 +144,7 @@ tcp_state_get(struct link *l)
 	st->sk.l = l;
 	st->sk.fd = -1;
 	hdlc_decoder_init(&st->dec, st->rxbuf, sizeof(st->rxbuf));
+	txq_init(&st->txq, true, TCP_TXQ_MAX);
 	timer_init(&st->conn_timer, "TcpConnect", TCP_CONNECT_TIMEOUT,
 	    tcp_conn_timeout, st);
 	timer_init(&st->fail_timer, "TcpOpenFail", 0, tcp_fail_report, st);
@@ -171,9 +171,7 @@ tcp_sock_close(struct tcp_state *st)
 	if (st->sk.fd >= 0)
 		close(st->sk.fd);
 	st->sk.fd = -1;
-	mem_free(st->txq);
-	st->txq = NULL;
-	st->txq_off = st->txq_len = st->txq_cap = 0;
+	txq_reset(&st->txq);
 	hdlc_decoder_reset(&st->dec);
 }
 
@@ -392,51 +390,6 @@ tcp_close(struct link *l)
 /* ---- data ---- */
 
 /*
- * The ACCM for one outgoing frame: all control octets until LCP is
- * opened, then the map the peer asked for.  LCP's configuration,
- * termination and Code-Reject packets (codes 1-7) keep the default map,
- * as pppd does, so that a peer renegotiating from scratch can read them.
- */
-static uint32_t
-tcp_tx_accm(const struct link *l, const uint8_t *p, size_t len)
-{
-	size_t off = 0;
-
-	if (l->lcp.fsm.state != FSM_ST_OPENED)
-		return HDLC_ACCM_DEFAULT;
-	if (len >= 2 && p[0] == 0xff && p[1] == 0x03)
-		off = 2;
-	if (len >= off + 3 && p[off] == (PROTO_LCP >> 8) &&
-	    p[off + 1] == (PROTO_LCP & 0xff) && p[off + 2] >= 1 &&
-	    p[off + 2] <= 7)
-		return HDLC_ACCM_DEFAULT;
-	return l->lcp.peer.accmap;
-}
-
-/* Append to the send queue, growing it; the caller checked the bound. */
-static void
-tcp_txq_add(struct tcp_state *st, const uint8_t *p, size_t n)
-{
-	size_t need;
-
-	if (st->txq_off > 0 && st->txq_off + st->txq_len + n > st->txq_cap) {
-		memmove(st->txq, st->txq + st->txq_off, st->txq_len);
-		st->txq_off = 0;
-	}
-	need = st->txq_off + st->txq_len + n;
-	if (need > st->txq_cap) {
-		size_t cap = st->txq_cap ? st->txq_cap : 4096;
-
-		while (cap < need)
-			cap *= 2;
-		st->txq = mem_realloc("phys", st->txq, cap);
-		st->txq_cap = cap;
-	}
-	memcpy(st->txq + st->txq_off + st->txq_len, p, n);
-	st->txq_len += n;
-}
-
-/*
  * send: frame m and write it, or queue what the socket does not take.
  * A frame is either sent whole or dropped whole (counted): once part of
  * it is on the wire the rest is always queued, so the byte stream stays
@@ -449,7 +402,6 @@ tcp_send(struct link *l, struct mbuf *m)
 	struct tcp_state *st = l->dev_state;
 	uint8_t out[HDLC_ENCODED_MAX(TCP_FRAME_MAX)];
 	size_t n;
-	ssize_t w = 0;
 
 	if (st == NULL || st->sk.fd < 0 || l->state != PHYS_STATE_UP ||
 	    m->len > TCP_FRAME_MAX) {
@@ -466,67 +418,19 @@ tcp_send(struct link *l, struct mbuf *m)
 		st->tx_frames++;
 		return 0;
 	}
-	n = hdlc_encode(m->data, m->len, tcp_tx_accm(l, m->data, m->len),
-	    out, sizeof(out));
+	n = hdlc_encode(m->data, m->len, hdlc_frame_accm(
+	    l->lcp.fsm.state == FSM_ST_OPENED, l->lcp.peer.accmap, m->data,
+	    m->len), out, sizeof(out));
 	mb_free(m);
-	if (st->txq_len == 0) {
-		w = send(st->sk.fd, out, n, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (w < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK &&
-			    errno != EINTR) {
-				st->tx_drops++;
-				return -1;
-			}
-			w = 0;
-		}
-		if ((size_t)w == n) {
-			st->tx_frames++;
-			return 0;
-		}
-	}
-	if (w == 0 && st->txq_len + n > TCP_TXQ_MAX) {
+	if (txq_write(&st->txq, st->sk.fd, out, n) < 0) {
 		st->tx_drops++;
-		log_msg(LG_PHYS2, "[%s] TCP: send queue full, frame dropped",
-		    l->name);
+		if (errno == ENOBUFS)
+			log_msg(LG_PHYS2, "[%s] TCP: send queue full, frame "
+			    "dropped", l->name);
 		return -1;
 	}
-	tcp_txq_add(st, out + w, n - (size_t)w);
 	st->tx_frames++;
-	if (!event_is_registered(&st->ev_write))
-		(void)event_register(&st->ev_write, EV_WRITE, st->sk.fd,
-		    EVF_RECURRING, tcp_write_event, st);
 	return 0;
-}
-
-/* The socket takes data again: flush the queue. */
-static void
-tcp_write_event(int type, void *arg)
-{
-	struct tcp_state *st = arg;
-	ssize_t w;
-
-	(void)type;
-	while (st->txq_len > 0) {
-		w = send(st->sk.fd, st->txq + st->txq_off, st->txq_len,
-		    MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return;
-			/* Broken: drop the queue; the read side reports. */
-			st->txq_len = 0;
-			break;
-		}
-		st->txq_off += (size_t)w;
-		st->txq_len -= (size_t)w;
-	}
-	st->txq_off = 0;
-	event_unregister(&st->ev_write);
-	/* Do not keep a large buffer around once drained. */
-	mem_free(st->txq);
-	st->txq = NULL;
-	st->txq_cap = 0;
 }
 
 /*

@@ -450,11 +450,42 @@ test_reset_drops_partial(void **state)
 	assert_int_equal(d.stats.bad_fcs, 0);
 }
 
+/* The ACCM a frame goes out with (pppd's rule for LCP codes 1-7). */
+static void
+test_frame_accm(void **state)
+{
+	static const uint8_t lcp_req[] = { 0xff, 0x03, 0xc0, 0x21, 1, 1, 0, 4 };
+	static const uint8_t lcp_req_nac[] = { 0xc0, 0x21, 5, 1, 0, 4 };
+	static const uint8_t lcp_echo[] = { 0xff, 0x03, 0xc0, 0x21, 9, 1, 0, 8 };
+	static const uint8_t ipcp[] = { 0x80, 0x21, 1, 1, 0, 4 };
+	static const uint8_t ip[] = { 0x00, 0x21, 0x45 };
+
+	(void)state;
+	/* before LCP opens: the default map, whatever the frame */
+	assert_int_equal(hdlc_frame_accm(false, 0, ip, sizeof(ip)),
+	    HDLC_ACCM_DEFAULT);
+	/* then the peer's map ... */
+	assert_int_equal(hdlc_frame_accm(true, 0x000a0000, ip, sizeof(ip)),
+	    0x000a0000);
+	assert_int_equal(hdlc_frame_accm(true, 0, ipcp, sizeof(ipcp)), 0);
+	assert_int_equal(hdlc_frame_accm(true, 0, lcp_echo, sizeof(lcp_echo)),
+	    0);
+	/* ... except LCP Configure/Terminate/Code-Reject, with or without
+	 * address and control */
+	assert_int_equal(hdlc_frame_accm(true, 0, lcp_req, sizeof(lcp_req)),
+	    HDLC_ACCM_DEFAULT);
+	assert_int_equal(hdlc_frame_accm(true, 0, lcp_req_nac,
+	    sizeof(lcp_req_nac)), HDLC_ACCM_DEFAULT);
+	/* too short to tell: the peer's map */
+	assert_int_equal(hdlc_frame_accm(true, 0, lcp_req, 4), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fcs_check_value),
+		cmocka_unit_test(test_frame_accm),
 		cmocka_unit_test(test_fcs_good_residue),
 		cmocka_unit_test(test_encode_layout),
 		cmocka_unit_test(test_encode_escapes),
