@@ -37,6 +37,7 @@
 #include "link/hdlc.h"
 #include "ppp/link.h"
 #include "sys/tty.h"
+#include "steps.h"
 
 /* ---- recorders ---- */
 
@@ -220,45 +221,6 @@ teardown(void **state)
 	(void)unlink(lock_file);
 	(void)rmdir(dir);
 	return 0;
-}
-
-/* ---- stepping the loop ---- */
-
-typedef bool step_fn(void);
-
-static step_fn *const	*steps;
-static int		 nsteps, cur_step;
-static uint64_t		 deadline;
-static struct timer	 drive;
-
-static void
-drive_cb(void *arg)
-{
-	(void)arg;
-	while (cur_step < nsteps && steps[cur_step]())
-		cur_step++;
-	if (cur_step == nsteps || event_now_ms() > deadline) {
-		event_stop();
-		return;
-	}
-	timer_start(&drive);
-}
-
-static void
-run_steps(step_fn *const *s, int n, uint32_t ms)
-{
-	steps = s;
-	nsteps = n;
-	cur_step = 0;
-	deadline = event_now_ms() + ms;
-	memset(&drive, 0, sizeof(drive));
-	timer_init(&drive, "drive", 2, drive_cb, NULL);
-	timer_start(&drive);
-	event_loop();
-	timer_stop(&drive);
-	if (cur_step != nsteps)
-		fail_msg("step %d of %d did not finish in %u ms", cur_step,
-		    nsteps, ms);
 }
 
 /* ---- the far end of the line ---- */

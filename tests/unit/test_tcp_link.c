@@ -8,7 +8,7 @@
  *
  * Progress is read from the daemon's own log lines through log_set_hook,
  * the way the integration tests grep them.  The loop runs once per test,
- * stepped from a 2 ms timer (see test_tcpudp.c).
+ * stepped from a 2 ms timer (tests/unit/steps.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -31,6 +31,7 @@
 #include "ctl/command.h"
 #include "link/devices.h"
 #include "ppp/link.h"
+#include "steps.h"
 
 /* ---- captured log ---- */
 
@@ -46,6 +47,13 @@ log_capture(const char *line, unsigned len)
 	loglen += len;
 	logbuf[loglen++] = '\n';
 	logbuf[loglen] = '\0';
+}
+
+/* A run that did not finish shows what the daemon logged. */
+static void
+dump_log(void)
+{
+	fprintf(stderr, "---- log ----\n%s---- end ----\n", logbuf);
 }
 
 static bool
@@ -102,6 +110,7 @@ setup(void **state)
 	saved_mask = g_log_mask;
 	g_log_mask |= LG_PHYS | LG_LINK | LG_LCP | LG_FSM;
 	log_set_hook(log_capture);
+	steps_on_fail = dump_log;
 	cmd_ctx_init(&ctx, PRIV_ADMIN, capture, NULL);
 	if (event_init() < 0)
 		return -1;
@@ -121,47 +130,6 @@ teardown(void **state)
 	log_set_hook(NULL);
 	g_log_mask = saved_mask;
 	return 0;
-}
-
-/* ---- stepping ---- */
-
-typedef bool step_fn(void);
-
-static step_fn *const	*steps;
-static int		 nsteps, cur_step;
-static uint64_t		 deadline;
-static struct timer	 drive;
-
-static void
-drive_cb(void *arg)
-{
-	(void)arg;
-	while (cur_step < nsteps && steps[cur_step]())
-		cur_step++;
-	if (cur_step == nsteps || event_now_ms() > deadline) {
-		event_stop();
-		return;
-	}
-	timer_start(&drive);
-}
-
-static void
-run_steps(step_fn *const *s, int n, uint32_t ms)
-{
-	steps = s;
-	nsteps = n;
-	cur_step = 0;
-	deadline = event_now_ms() + ms;
-	memset(&drive, 0, sizeof(drive));
-	timer_init(&drive, "drive", 2, drive_cb, NULL);
-	timer_start(&drive);
-	event_loop();
-	timer_stop(&drive);
-	if (cur_step != nsteps) {
-		fprintf(stderr, "---- log ----\n%s---- end ----\n", logbuf);
-		fail_msg("step %d of %d did not finish in %u ms", cur_step,
-		    nsteps, ms);
-	}
 }
 
 static uint16_t
