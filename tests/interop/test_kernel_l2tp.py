@@ -220,8 +220,11 @@ def test_kernel_l2tp_lns(lab, l2tp_lab):
     # a call into BC (an ng link names it too): its interface is a tun
     # device, yet the call is a kernel channel that carries every frame
     # to and from user space
-    wait_for(lambda: lac_up() is None, GUEST_TIMEOUT, "the LAC's end",
-             interval=0.5)
+    # the first pppd must be gone, not only its address: while it holds
+    # ppp%d the next one takes another unit (pppd's `unit` falls back)
+    wait_for(lambda: g.run("ip -n %s link show dev ppp%d 2>/dev/null"
+                           % (k["ns"], UNIT))[0] != 0, GUEST_TIMEOUT,
+             "the LAC's ppp%d to go" % UNIT, interval=0.5)
     g.run("echo 'c mpdc' > %s" % ctl)
     local, _ = wait_up("the call into the tun bundle")
     assert len(kernel_l2tp(g)[1]) == 1, logs()
