@@ -199,12 +199,15 @@ def test_session_timeout_and_accounting(ppp_lab, radius):
     assert stop["Acct-Terminate-Cause"] == "User-Request", stop
     inn = int(stop["Acct-Input-Octets"]) + \
         (int(stop.get("Acct-Input-Gigawords", 0)) << 32)
-    # client -> server payload plus TCP/IP/PPP overhead (1500-byte MTU)
-    assert nbytes < inn < nbytes * 1.1, stop
+    # at least the client -> server payload; at most full frames (MRU
+    # 1500 + PPP header) for every packet counted: TCP retransmissions
+    # under load are traffic too, so no fixed overhead ratio
+    pkts = int(stop["Acct-Input-Packets"])
+    assert nbytes < inn <= pkts * 1504, stop
     # `show link` counters (taken just before the close) agree
     shown = int(re.search(r"Input octets   : (\d+)", link).group(1))
     assert abs(shown - inn) < 4096, (shown, inn)
-    assert int(stop["Acct-Input-Packets"]) > nbytes // 1500
+    assert pkts > nbytes // 1500
     assert int(stop["Acct-Output-Packets"]) > 0
     assert int(stop["Acct-Session-Time"]) >= 1
 
